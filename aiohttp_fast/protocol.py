@@ -1,0 +1,501 @@
+"""ResponseHandler: the asyncio Protocol of one client connection (L2).
+
+It feeds received bytes to the response parser and hands the request layer a response head and
+a body stream. Hot-path choices:
+
+- one Future per exchange (the head); a body that arrives with its head is already complete in
+  the stream when the caller wakes up, so ``read()`` returns without waiting;
+- timeouts use one ``loop.call_at`` handle per connection, armed lazily and re-armed only when it
+  fires: requests whose timeouts never expire cost no timer operations;
+- writer flow control (``pause_writing``/``resume_writing``) through ``_drain_helper``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from .client_exceptions import (
+    ClientConnectionResetError,
+    ClientOSError,
+    ClientPayloadError,
+    ServerDisconnectedError,
+    ServerTimeoutError,
+    SocketTimeoutError,
+)
+from .http_exceptions import HttpProcessingError
+from .http_message import ResponseMessage
+from .streams import StreamReader
+
+try:
+    from .http_parser import ResponseParser
+except ImportError:  # pragma: no cover - the parser module is built by another layer's helper
+    ResponseParser = None  # type: ignore[assignment,misc]
+
+try:
+    from .decoders import decoder_for
+except ImportError:  # pragma: no cover
+    decoder_for = None  # type: ignore[assignment]
+
+__all__ = ("ResponseHandler",)
+
+_DEFAULT_LIMITS = (8190, 8190, 128)
+
+
+class ResponseHandler(asyncio.Protocol):
+    """One HTTP/1.1 connection: parses responses, tracks whether it can be reused.
+
+    The request layer drives one exchange at a time: ``start_exchange()`` before writing the
+    request, then ``await`` the returned future for the response head; the body arrives in
+    ``payload`` (a ``StreamReader``).
+    """
+
+    __slots__ = (
+        "_loop",
+        "transport",
+        "closed",
+        "_parser",
+        "_limits",
+        "_paused_writing",
+        "_drain_waiter",
+        "_reading_paused",
+        "_should_close",
+        "_exception",
+        "_head_waiter",
+        "_continue_waiter",
+        "_message",
+        "payload",
+        "_payload_done",
+        "_interim",
+        "_decoder",
+        "_auto_decompress",
+        "_read_bufsize",
+        "_got_response_data",
+        "_upgraded",
+        "_tail",
+        "_read_timeout",
+        "_deadline",
+        "_last_read",
+        "_timer",
+        "_timer_when",
+    )
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.transport: asyncio.Transport | None = None
+        self.closed: asyncio.Future[None] = loop.create_future()
+        self._parser: Any = None
+        self._limits = _DEFAULT_LIMITS
+        self._paused_writing = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._reading_paused = False
+        self._should_close = False
+        self._exception: BaseException | None = None
+        self._head_waiter: asyncio.Future[ResponseMessage] | None = None
+        self._continue_waiter: asyncio.Future[bool] | None = None
+        self._message: ResponseMessage | None = None
+        self.payload: StreamReader | None = None
+        self._payload_done = True
+        self._interim = False
+        self._decoder: Any = None
+        self._auto_decompress = True
+        self._read_bufsize = 2**16
+        self._got_response_data = False
+        self._upgraded = False
+        self._tail = b""
+        self._read_timeout = 0.0
+        self._deadline = 0.0
+        self._last_read = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_when = 0.0
+
+    # ---- connection state (the connector's view) ----
+
+    def is_connected(self) -> bool:
+        """True while the transport is open."""
+        return self.transport is not None and not self.transport.is_closing()
+
+    @property
+    def should_close(self) -> bool:
+        """True when this connection must not be reused for another request."""
+        return (
+            self._should_close
+            or self.transport is None
+            or self.transport.is_closing()
+            or self._exception is not None
+            or self._upgraded
+            or not self._payload_done
+            or self._head_waiter is not None
+            or bool(self._tail)
+        )
+
+    @property
+    def upgraded(self) -> bool:
+        return self._upgraded
+
+    @property
+    def response_started(self) -> bool:
+        """True once any byte of the current response arrived (a retry would not be safe)."""
+        return self._got_response_data
+
+    def force_close(self) -> None:
+        """Mark the connection as not reusable (it closes when released)."""
+        self._should_close = True
+
+    def close(self) -> None:
+        """Close the transport; pending waits fail through ``connection_lost``."""
+        transport = self.transport
+        if transport is not None:
+            transport.close()
+        self._should_close = True
+
+    def abort(self) -> None:
+        transport = self.transport
+        if transport is not None:
+            transport.abort()
+        self._should_close = True
+
+    # ---- asyncio.Protocol ----
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._should_close = True
+        timer = self._timer
+        if timer is not None:
+            self._timer = None
+            timer.cancel()
+        parser_error: BaseException | None = None
+        if self._parser is not None and not self._upgraded:
+            try:
+                self._parser.feed_eof()
+            except HttpProcessingError as e:
+                parser_error = e
+            except RuntimeError:
+                pass  # the parser already failed; that error was reported then
+        head_waiter = self._head_waiter
+        if head_waiter is not None:
+            self._head_waiter = None
+            if not head_waiter.done():
+                if exc is not None and not isinstance(exc, ConnectionResetError):
+                    err: BaseException = ClientOSError(*getattr(exc, "args", ()))
+                    err.__cause__ = exc
+                else:
+                    err = ServerDisconnectedError()
+                    err.__cause__ = exc if exc is not None else parser_error
+                self._exception = err
+                head_waiter.set_exception(err)
+        payload = self.payload
+        if payload is not None and not self._payload_done:
+            self._payload_done = True
+            cause = parser_error if parser_error is not None else exc
+            detail = f": {cause!r}" if cause is not None else ""
+            err = ClientPayloadError(f"Response payload is not completed{detail}")
+            self._exception = err
+            payload.set_exception(err, cause)
+        waiter = self._continue_waiter
+        if waiter is not None:
+            self._continue_waiter = None
+            if not waiter.done():
+                waiter.set_result(False)
+        waiter2 = self._drain_waiter
+        if waiter2 is not None:
+            self._drain_waiter = None
+            if not waiter2.done():
+                waiter2.set_exception(ClientConnectionResetError("Connection lost"))
+        self.transport = None
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def eof_received(self) -> bool | None:
+        # half-close: let the transport close, connection_lost does the bookkeeping
+        return None
+
+    def pause_writing(self) -> None:
+        self._paused_writing = True
+
+    def resume_writing(self) -> None:
+        self._paused_writing = False
+        waiter = self._drain_waiter
+        if waiter is not None:
+            self._drain_waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _drain_helper(self) -> None:
+        """Wait until the transport accepts more data (write flow control)."""
+        if self.transport is None:
+            raise ClientConnectionResetError("Connection lost")
+        if not self._paused_writing:
+            return
+        waiter = self._drain_waiter
+        if waiter is None:
+            waiter = self._drain_waiter = self._loop.create_future()
+            self._ensure_timer()
+        await asyncio.shield(waiter)
+
+    def pause_reading(self) -> None:
+        """Back-pressure from the body stream: stop reading the socket."""
+        if not self._reading_paused and self.transport is not None:
+            try:
+                self.transport.pause_reading()
+            except (AttributeError, NotImplementedError, RuntimeError):
+                return
+            self._reading_paused = True
+
+    def resume_reading(self) -> None:
+        if self._reading_paused and self.transport is not None:
+            try:
+                self.transport.resume_reading()
+            except (AttributeError, NotImplementedError, RuntimeError):
+                return
+            self._reading_paused = False
+            if self._read_timeout:
+                self._last_read = self._loop.time()
+                self._ensure_timer()
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_waiter is None and self._payload_done:
+            # bytes nobody asked for: the connection's framing can not be trusted
+            self._should_close = True
+            self._tail = data
+            if self.transport is not None:
+                self.transport.close()
+            return
+        self._got_response_data = True
+        if self._read_timeout:
+            self._last_read = self._loop.time()
+        try:
+            tail = self._parser.feed_data(data)
+        except HttpProcessingError as exc:
+            self._fail(exc)
+            return
+        if tail is not None:
+            self._upgraded = True
+            self._tail = tail
+            # don't read further; whoever takes over the connection resumes it
+        waiter = self._head_waiter
+        if waiter is not None and self._message is not None:
+            self._head_waiter = None
+            if not waiter.done():
+                waiter.set_result(self._message)
+
+    # ---- parser handler ----
+
+    def on_headers(self, message: ResponseMessage) -> None:
+        status = message.status
+        if 100 <= status < 200 and status != 101:
+            self._interim = True
+            if status == 100:
+                waiter = self._continue_waiter
+                if waiter is not None:
+                    self._continue_waiter = None
+                    if not waiter.done():
+                        waiter.set_result(True)
+            return
+        self._message = message
+        self._payload_done = False
+        if message.should_close:
+            self._should_close = True
+        payload = self.payload = StreamReader(self, self._read_bufsize, loop=self._loop)
+        waiter = self._continue_waiter
+        if waiter is not None:
+            # a final answer instead of "100 Continue": the body must not be sent; the server
+            # may still expect it, so the connection can not be reused
+            self._continue_waiter = None
+            self._should_close = True
+            if not waiter.done():
+                waiter.set_result(False)
+        if self._auto_decompress and decoder_for is not None:
+            encoding = message.headers.get("Content-Encoding")
+            if encoding:
+                self._decoder = decoder_for(encoding.strip().lower())
+        del payload
+
+    def on_body(self, data: bytes) -> None:
+        payload = self.payload
+        if payload is None or self._payload_done:
+            return
+        decoder = self._decoder
+        if decoder is not None:
+            try:
+                data = decoder.decompress(data)
+            except Exception as exc:
+                self._fail_payload(exc)
+                return
+            if not data:
+                return
+        payload.feed_data(data)
+
+    def on_message_complete(self) -> None:
+        if self._interim:
+            self._interim = False
+            return
+        payload = self.payload
+        if payload is None or self._payload_done:
+            return
+        decoder = self._decoder
+        if decoder is not None:
+            self._decoder = None
+            try:
+                data = decoder.flush()
+            except Exception as exc:
+                self._fail_payload(exc)
+                return
+            if data:
+                payload.feed_data(data)
+        self._payload_done = True
+        payload.feed_eof()
+
+    # ---- the exchange (the request layer's view) ----
+
+    def start_exchange(
+        self,
+        *,
+        skip_body: bool = False,
+        read_timeout: float | None = None,
+        deadline: float | None = None,
+        read_bufsize: int = 2**16,
+        auto_decompress: bool = True,
+        expect100: bool = False,
+        limits: tuple[int, int, int] = _DEFAULT_LIMITS,
+    ) -> asyncio.Future[ResponseMessage]:
+        """Get ready for one response; the future resolves with its head.
+
+        ``deadline`` is an absolute ``loop.time()`` (the total timeout); ``read_timeout`` the
+        longest silence allowed while a response is awaited.
+        """
+        if self.transport is None:
+            raise ServerDisconnectedError()
+        parser = self._parser
+        if parser is None or limits != self._limits:
+            if ResponseParser is None:
+                raise RuntimeError("aiohttp_fast.http_parser is not available")
+            self._limits = limits
+            parser = self._parser = ResponseParser(
+                self, max_line_size=limits[0], max_field_size=limits[1], max_headers=limits[2]
+            )
+        if parser.skip_body != skip_body:
+            parser.skip_body = skip_body
+        self._message = None
+        self.payload = None
+        self._payload_done = True
+        self._interim = False
+        self._decoder = None
+        self._got_response_data = False
+        self._auto_decompress = auto_decompress
+        self._read_bufsize = read_bufsize
+        waiter = self._head_waiter = self._loop.create_future()
+        if expect100:
+            self._continue_waiter = self._loop.create_future()
+        if read_timeout or deadline or self._read_timeout or self._deadline:
+            self._read_timeout = read_timeout or 0.0
+            self._deadline = deadline or 0.0
+            if read_timeout:
+                self._last_read = self._loop.time()
+            self._ensure_timer()
+        return waiter
+
+    @property
+    def continue_waiter(self) -> asyncio.Future[bool] | None:
+        """Resolves True on "100 Continue", False if a final response came instead."""
+        return self._continue_waiter
+
+    def take_tail(self) -> bytes:
+        """Bytes received after an upgrade's head (for whoever takes over the connection)."""
+        tail, self._tail = self._tail, b""
+        return tail
+
+    def _fail(self, exc: BaseException) -> None:
+        """A protocol error: fail whatever waits and close the connection."""
+        self._should_close = True
+        waiter = self._head_waiter
+        if waiter is not None:
+            self._head_waiter = None
+            if not waiter.done():
+                # a broken head: the response layer turns it into ClientResponseError
+                self._exception = exc
+                waiter.set_exception(exc)
+        else:
+            self._fail_payload(exc)
+        if self.transport is not None:
+            self.transport.close()
+
+    def _fail_payload(self, exc: BaseException) -> None:
+        self._should_close = True
+        payload = self.payload
+        if payload is not None and not self._payload_done:
+            self._payload_done = True
+            if isinstance(exc, ClientPayloadError | ServerTimeoutError):
+                err: BaseException = exc
+            else:
+                err = ClientPayloadError(f"Response payload is not completed: {exc!r}")
+            self._exception = err
+            payload.set_exception(err, exc)
+        if self.transport is not None:
+            self.transport.close()
+
+    # ---- timeouts: one lazily re-armed timer per connection ----
+
+    def _busy(self) -> bool:
+        return (
+            self._head_waiter is not None
+            or self._drain_waiter is not None
+            or (not self._payload_done and not self._reading_paused)
+        )
+
+    def _next_expiry(self) -> float:
+        when = 0.0
+        if self._read_timeout:
+            when = self._last_read + self._read_timeout
+        if self._deadline and (not when or self._deadline < when):
+            when = self._deadline
+        return when
+
+    def _ensure_timer(self) -> None:
+        when = self._next_expiry()
+        if not when:
+            return
+        timer = self._timer
+        if timer is not None:
+            if self._timer_when <= when:
+                return  # fires earlier and re-arms then
+            timer.cancel()
+        self._timer_when = when
+        self._timer = self._loop.call_at(when, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self.transport is None or not self._busy():
+            return
+        now = self._loop.time()
+        # the loop may run a handle up to one clock resolution early
+        slack = 0.001
+        if self._deadline and now + slack >= self._deadline:
+            self._on_timeout(ServerTimeoutError("Timeout"))
+            return
+        if self._read_timeout and now + slack >= self._last_read + self._read_timeout:
+            self._on_timeout(SocketTimeoutError("Timeout on reading data from socket"))
+            return
+        self._ensure_timer()
+
+    def _on_timeout(self, exc: BaseException) -> None:
+        self._should_close = True
+        self._exception = exc
+        waiter = self._head_waiter
+        if waiter is not None:
+            self._head_waiter = None
+            if not waiter.done():
+                waiter.set_exception(exc)
+        payload = self.payload
+        if payload is not None and not self._payload_done:
+            self._payload_done = True
+            payload.set_exception(exc)
+        drain = self._drain_waiter
+        if drain is not None:
+            self._drain_waiter = None
+            if not drain.done():
+                drain.set_exception(exc)
+        if self.transport is not None:
+            self.transport.close()
