@@ -1,0 +1,529 @@
+# cython: language_level=3
+"""HTTP/1.x response parser over llhttp (the accelerated twin of ``_parser_py``).
+
+Same contract as ``_parser_py.ResponseParser`` (docs/CONTRACTS.md "Response parser"): bytes in,
+``ResponseMessage`` / body bytes / message-complete calls out on the handler, the exception
+classes of ``http_exceptions`` out of ``feed_data``/``feed_eof``.
+
+How it stays fast:
+- llhttp calls plain C functions; each one returns -1 with a Python exception already set when
+  something goes wrong (a limit, a handler raising), and ``feed_data`` re-raises it after
+  ``llhttp_execute`` returns. No try/except frames in the hot callbacks.
+- A header name/value span is normally complete inside one ``feed_data`` call: its pointer into
+  the caller's buffer is kept and turned into ``bytes`` once. Only a span split across feeds is
+  copied into a private C buffer (see ``_flush_span``).
+- Common header names map to pre-built ``(bytes, istr)`` pairs: no decode, and ``CIMultiDict``
+  skips case-folding an ``istr``.
+- Framing facts (content length, chunked, keep-alive, upgrade) come from llhttp's flags.
+
+llhttp runs strict: no lenient flag is enabled.
+"""
+
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize
+from cpython.bytes cimport PyBytes_GET_SIZE
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.exc cimport PyErr_Occurred
+from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.unicode cimport PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
+from libc.stdint cimport uint64_t
+from libc.string cimport memcpy
+
+from aiohttp_fast._llhttp cimport *
+
+from multidict import CIMultiDict, istr
+
+from . import hdrs as _hdrs
+from .http_exceptions import (
+    BadHttpMessage,
+    BadStatusLine,
+    ContentLengthError,
+    InvalidHeader,
+    LineTooLong,
+    TooManyHeaders,
+    TransferEncodingError,
+)
+from .http_message import HttpVersion, HttpVersion10, HttpVersion11, ResponseMessage
+
+__all__ = ("ResponseParser",)
+
+# Where in a message the parser is: an llhttp error code alone does not say whether a stray
+# byte broke the status line, a header line or the chunked framing (HPE_STRICT, HPE_CR_EXPECTED,
+# ... occur everywhere), and the contract maps each section to one exception class.
+cdef enum Section:
+    SEC_IDLE = 0       # between messages
+    SEC_STATUS = 1     # "HTTP/1.1 200 OK\r\n"
+    SEC_HEADERS = 2
+    SEC_BODY = 3       # Content-Length or read-until-close body
+    SEC_CHUNKED = 4    # chunk-size lines, chunk data and their CRLFs
+    SEC_TRAILERS = 5   # header lines after the last chunk
+
+cdef object _tuple_new = tuple.__new__
+cdef object _ResponseMessage = ResponseMessage
+cdef object _CIMultiDict = CIMultiDict
+
+
+def _build_name_table():
+    # Every header name hdrs knows, as sent in canonical case and in lower case (HTTP/2-style
+    # servers behind proxies send lower case). Values are istr so CIMultiDict needs no casefold.
+    table = {}
+    for value in vars(_hdrs).values():
+        if isinstance(value, istr):
+            canon = str(value)
+            for variant in (canon, canon.lower()):
+                raw = variant.encode("ascii")
+                table[raw] = (raw, istr(variant))
+    return table
+
+
+cdef dict _NAMES = _build_name_table()
+cdef dict _REASONS = {
+    raw: raw.decode("ascii")
+    for raw in (b"OK", b"Created", b"Accepted", b"No Content", b"Moved Permanently", b"Found",
+                b"See Other", b"Not Modified", b"Temporary Redirect", b"Permanent Redirect",
+                b"Bad Request", b"Unauthorized", b"Forbidden", b"Not Found", b"Continue",
+                b"Switching Protocols", b"Internal Server Error", b"Bad Gateway",
+                b"Service Unavailable", b"Gateway Timeout", b"Partial Content")
+}
+
+cdef llhttp_settings_t _SETTINGS
+
+
+cdef class ResponseParser:
+    """Incremental HTTP/1.x response parser driving a handler (llhttp inside).
+
+    ``feed_data(bytes)`` calls ``handler.on_headers(ResponseMessage)``, ``handler.on_body(bytes)``
+    and ``handler.on_message_complete()`` as messages are found; ``feed_eof()`` ends a
+    read-until-close body or reports a truncated message. Errors are ``http_exceptions`` classes.
+    """
+
+    cdef llhttp_t _p
+    cdef object _cb_headers
+    cdef object _cb_body
+    cdef object _cb_complete
+    cdef public bint skip_body
+    cdef Py_ssize_t _max_line
+    cdef Py_ssize_t _max_field
+    cdef Py_ssize_t _max_headers
+
+    cdef int _section
+    cdef bint _dead
+    cdef bint _upgraded
+    cdef uint64_t _offset         # bytes fed before the current feed (for error messages)
+
+    # The span (status text, header name or value) being collected. ``_span_ptr`` points into
+    # the buffer of the running llhttp_execute; ``_buf`` holds the start of a span that began
+    # in an earlier feed.
+    cdef const char* _span_ptr
+    cdef Py_ssize_t _span_len
+    cdef char* _buf
+    cdef Py_ssize_t _buf_len
+    cdef Py_ssize_t _buf_cap
+    cdef bint _in_buf
+
+    cdef str _reason
+    cdef bint _have_reason
+    cdef object _raw_name
+    cdef object _name
+    cdef list _pairs
+    cdef list _raw
+    cdef Py_ssize_t _count        # header (then trailer) lines in this message
+    cdef Py_ssize_t _ext_len      # chunk-extension bytes on the current chunk-size line
+
+    def __cinit__(self):
+        self._buf = NULL
+
+    def __init__(self, handler, *, Py_ssize_t max_line_size=8190,
+                 Py_ssize_t max_field_size=8190, Py_ssize_t max_headers=128):
+        self._cb_headers = handler.on_headers
+        self._cb_body = handler.on_body
+        self._cb_complete = handler.on_message_complete
+        self.skip_body = False
+        self._max_line = max_line_size
+        self._max_field = max_field_size
+        self._max_headers = max_headers
+        llhttp_init(&self._p, HTTP_RESPONSE, &_SETTINGS)
+        self._p.data = <void*>self
+        self._section = SEC_IDLE
+        self._dead = False
+        self._upgraded = False
+        self._offset = 0
+        self._span_ptr = NULL
+        self._span_len = 0
+        self._buf_len = 0
+        self._in_buf = False
+        self._pairs = []
+        self._raw = []
+
+    def __dealloc__(self):
+        if self._buf != NULL:
+            PyMem_Free(self._buf)
+            self._buf = NULL
+
+    # ----------------------------------------------------------------- public API
+
+    def feed_data(self, data):
+        """Parse ``data``; returns the bytes after a 101 head (then the parser stops), else None."""
+        cdef Py_buffer view
+        cdef const char* ptr
+        cdef Py_ssize_t n
+        cdef llhttp_errno_t err
+        if self._dead or self._upgraded:
+            self._raise_dead()
+        if PyBytes_CheckExact(data):
+            ptr = PyBytes_AS_STRING(data)
+            n = PyBytes_GET_SIZE(data)
+            err = llhttp_execute(&self._p, ptr, <size_t>n)
+            if self._span_ptr != NULL and err == HPE_OK:
+                self._flush_span()
+        else:
+            # bytearray / memoryview (some event loops hand those over)
+            PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+            try:
+                ptr = <const char*>view.buf
+                n = view.len
+                err = llhttp_execute(&self._p, ptr, <size_t>n)
+                if self._span_ptr != NULL and err == HPE_OK:
+                    self._flush_span()
+            finally:
+                PyBuffer_Release(&view)
+        if err == HPE_OK:
+            self._offset += <uint64_t>n
+            return None
+        return self._after_error(err, data, ptr, n)
+
+    def feed_eof(self):
+        """The connection closed: finish a read-until-close body or raise for a cut message."""
+        cdef llhttp_errno_t err
+        if self._dead:
+            self._raise_dead()
+        if self._upgraded:
+            return None
+        err = llhttp_finish(&self._p)
+        if err == HPE_OK:
+            return None
+        self._dead = True
+        if PyErr_Occurred():
+            return self._reraise()
+        sec = self._section
+        if sec == SEC_BODY:
+            raise ContentLengthError(
+                f"Not enough data to satisfy content length header "
+                f"(connection closed at offset {self._offset})"
+            )
+        if sec == SEC_CHUNKED or sec == SEC_TRAILERS:
+            raise TransferEncodingError(
+                f"Not enough data to satisfy transfer length header "
+                f"(connection closed inside the chunked body at offset {self._offset})"
+            )
+        raise BadHttpMessage(
+            f"Connection closed inside the response head at offset {self._offset}"
+        )
+
+    # ----------------------------------------------------------------- error paths
+
+    def _raise_dead(self):
+        if self._upgraded:
+            raise RuntimeError("the parser stopped after an upgrade (101) response")
+        raise RuntimeError("the parser failed earlier; this connection can not be parsed further")
+
+    cdef object _after_error(self, llhttp_errno_t err, object data, const char* ptr,
+                             Py_ssize_t n):
+        cdef Py_ssize_t pos
+        cdef const char* epos = llhttp_get_error_pos(&self._p)
+        if epos != NULL and epos >= ptr and epos <= ptr + n:
+            pos = epos - ptr
+        else:
+            pos = 0
+        if err == HPE_PAUSED_UPGRADE:
+            self._upgraded = True
+            self._offset += <uint64_t>n
+            return bytes(data[pos:])
+        self._dead = True
+        if PyErr_Occurred():
+            # A callback raised (a limit, or the handler itself): that exception wins.
+            return self._reraise()
+        raise self._map_error(err, data, pos)
+
+    cdef int _reraise(self) except -1:
+        # The exception is already set by a callback; returning -1 makes Cython propagate it.
+        return -1
+
+    cdef object _map_error(self, llhttp_errno_t err, object data, Py_ssize_t pos):
+        cdef int sec = self._section
+        if (err == HPE_INVALID_HEADER_TOKEN or err == HPE_INVALID_CONTENT_LENGTH
+                or err == HPE_UNEXPECTED_CONTENT_LENGTH
+                or err == HPE_INVALID_TRANSFER_ENCODING):
+            cls = InvalidHeader
+        elif err == HPE_INVALID_CHUNK_SIZE:
+            cls = TransferEncodingError
+        elif err == HPE_INVALID_STATUS or err == HPE_INVALID_VERSION:
+            cls = BadStatusLine
+        elif sec == SEC_STATUS:
+            cls = BadStatusLine
+        elif sec == SEC_HEADERS or sec == SEC_TRAILERS:
+            cls = InvalidHeader
+        elif sec == SEC_CHUNKED:
+            cls = TransferEncodingError
+        else:
+            cls = BadHttpMessage
+        name = llhttp_errno_name(err).decode("ascii")
+        cdef const char* reason = llhttp_get_error_reason(&self._p)
+        text = reason.decode("utf-8", "replace") if reason != NULL else ""
+        start = pos - 16 if pos > 16 else 0
+        near = bytes(data[start:pos + 16])
+        return cls(f"{name}: {text} at offset {self._offset + <uint64_t>pos} "
+                   f"(near {near!r})")
+
+    # ----------------------------------------------------------------- spans
+
+    cdef int _flush_span(self) except -1:
+        # llhttp_execute returned with a span still open: its bytes live in the caller's buffer,
+        # which is about to go away, so copy them.
+        cdef Py_ssize_t n = self._span_len
+        self._span_ptr_to_buf()
+        return 0
+
+    cdef inline int _span_ptr_to_buf(self) except -1:
+        cdef const char* src = self._span_ptr
+        cdef Py_ssize_t n = self._span_len
+        self._span_ptr = NULL
+        self._span_len = 0
+        self._buf_len = 0
+        self._in_buf = True
+        self._buf_append(src, n)
+        return 0
+
+    cdef int _buf_append(self, const char* at, Py_ssize_t n) except -1:
+        cdef Py_ssize_t need = self._buf_len + n
+        cdef Py_ssize_t cap
+        cdef char* nb
+        if need > self._buf_cap:
+            cap = self._buf_cap * 2 if self._buf_cap else 256
+            while cap < need:
+                cap *= 2
+            nb = <char*>PyMem_Realloc(self._buf, <size_t>cap)
+            if nb == NULL:
+                raise MemoryError()
+            self._buf = nb
+            self._buf_cap = cap
+        if n:
+            memcpy(self._buf + self._buf_len, at, <size_t>n)
+        self._buf_len = need
+        return 0
+
+    cdef inline int _span(self, const char* at, size_t length, Py_ssize_t limit,
+                          int what) except -1:
+        cdef Py_ssize_t total
+        if self._in_buf:
+            total = self._buf_len + <Py_ssize_t>length
+            if total > limit:
+                self._too_long(what, total, limit)
+            self._buf_append(at, <Py_ssize_t>length)
+        else:
+            if <Py_ssize_t>length > limit:
+                self._too_long(what, <Py_ssize_t>length, limit)
+            self._span_ptr = at
+            self._span_len = <Py_ssize_t>length
+        return 0
+
+    cdef int _too_long(self, int what, Py_ssize_t total, Py_ssize_t limit) except -1:
+        if what == 0:
+            raise LineTooLong(f"Status line is too long: reason phrase exceeds {limit} bytes "
+                              f"(got {total} at offset {self._offset})")
+        if what == 1:
+            raise LineTooLong(f"Header name is too long: exceeds {limit} bytes "
+                              f"(got {total} at offset {self._offset})")
+        if what == 2:
+            raise LineTooLong(f"Header value is too long: exceeds {limit} bytes "
+                              f"(got {total} at offset {self._offset})")
+        raise LineTooLong(f"Chunk extension is too long: exceeds {limit} bytes "
+                          f"(got {total} at offset {self._offset})")
+
+    cdef inline bytes _take(self):
+        # The finished span as bytes, from wherever it lives.
+        cdef bytes out
+        if self._in_buf:
+            out = PyBytes_FromStringAndSize(self._buf, self._buf_len)
+            self._in_buf = False
+            self._buf_len = 0
+            if self._buf_cap > 65536:
+                # one huge header must not pin its buffer for the connection's life
+                PyMem_Free(self._buf)
+                self._buf = NULL
+                self._buf_cap = 0
+        elif self._span_ptr != NULL:
+            out = PyBytes_FromStringAndSize(self._span_ptr, self._span_len)
+            self._span_ptr = NULL
+        else:
+            out = b""
+        return out
+
+    # ----------------------------------------------------------------- llhttp events
+
+    cdef inline int _finish_status(self) except -1:
+        raw = self._take()
+        reason = _REASONS.get(raw)
+        if reason is None:
+            reason = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw),
+                                          "surrogateescape")
+        self._reason = reason
+        self._have_reason = True
+        self._section = SEC_HEADERS
+        return 0
+
+    cdef inline int _on_message_begin(self) except -1:
+        self._section = SEC_STATUS
+        self._have_reason = False
+        self._count = 0
+        self._ext_len = 0
+        if self._pairs:
+            self._pairs = []
+            self._raw = []
+        return 0
+
+    cdef inline int _on_field_complete(self) except -1:
+        cdef object raw = self._take()
+        cdef tuple known
+        self._count += 1
+        if self._count > self._max_headers:
+            what = "trailers" if self._section == SEC_TRAILERS else "headers"
+            raise TooManyHeaders(f"Too many {what}: more than {self._max_headers} "
+                                 f"(at offset {self._offset})")
+        known = _NAMES.get(raw)
+        if known is not None:
+            self._raw_name = known[0]
+            self._name = known[1]
+        else:
+            self._raw_name = raw
+            self._name = PyUnicode_DecodeLatin1(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw),
+                                                NULL)
+        return 0
+
+    cdef inline int _on_value_complete(self) except -1:
+        cdef bytes raw = self._take()
+        if self._section == SEC_TRAILERS:
+            return 0  # trailers are validated and counted, not delivered
+        value = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw),
+                                     "surrogateescape")
+        self._pairs.append((self._name, value))
+        self._raw.append((self._raw_name, raw))
+        return 0
+
+    cdef inline int _on_headers_complete(self) except -1:
+        cdef llhttp_t* p = &self._p
+        cdef int status = p.status_code
+        cdef unsigned int flags = p.flags
+        cdef bint upgrade = p.upgrade != 0
+        cdef bint no_body
+        cdef bint should_close
+        if not self._have_reason:
+            self._finish_status()
+        if p.http_major == 1:
+            version = HttpVersion11 if p.http_minor == 1 else (
+                HttpVersion10 if p.http_minor == 0 else HttpVersion(1, p.http_minor))
+        else:
+            version = HttpVersion(p.http_major, p.http_minor)
+        # 1xx (not 101), 204 and 304 never have a body, whatever their headers say; a HEAD
+        # response neither. llhttp is told with return value 1 ("no body").
+        no_body = self.skip_body or (100 <= status < 200 and status != 101) or \
+            status == 204 or status == 304
+        if no_body:
+            p.flags = <unsigned short>(flags | F_SKIPBODY)  # so should_keep_alive sees it
+        should_close = upgrade or not llhttp_should_keep_alive(p)
+        content_length = p.content_length if flags & F_CONTENT_LENGTH else None
+        headers = _CIMultiDict(self._pairs)
+        msg = _tuple_new(_ResponseMessage, (
+            version, status, self._reason, headers, tuple(self._raw), should_close,
+            (flags & F_CHUNKED) != 0, upgrade, content_length))
+        self._count = 0
+        self._section = SEC_CHUNKED if (flags & F_CHUNKED and not no_body) else SEC_BODY
+        self._cb_headers(msg)
+        return 1 if no_body else 0
+
+    cdef inline int _on_message_complete(self) except -1:
+        self._section = SEC_IDLE
+        self._cb_complete()
+        return 0
+
+
+# llhttp callbacks: module-level C functions. Each returns -1 with a Python exception set to stop
+# llhttp; feed_data re-raises it (the `except -1` C signature is what llhttp expects: an int).
+
+cdef int cb_on_message_begin(llhttp_t* p) except -1:
+    return (<ResponseParser>p.data)._on_message_begin()
+
+
+cdef int cb_on_status(llhttp_t* p, const char* at, size_t length) except -1:
+    cdef ResponseParser self = <ResponseParser>p.data
+    return self._span(at, length, self._max_line, 0)
+
+
+cdef int cb_on_status_complete(llhttp_t* p) except -1:
+    return (<ResponseParser>p.data)._finish_status()
+
+
+cdef int cb_on_header_field(llhttp_t* p, const char* at, size_t length) except -1:
+    cdef ResponseParser self = <ResponseParser>p.data
+    if self._section == SEC_STATUS:
+        self._finish_status()
+    return self._span(at, length, self._max_field, 1)
+
+
+cdef int cb_on_header_field_complete(llhttp_t* p) except -1:
+    return (<ResponseParser>p.data)._on_field_complete()
+
+
+cdef int cb_on_header_value(llhttp_t* p, const char* at, size_t length) except -1:
+    cdef ResponseParser self = <ResponseParser>p.data
+    return self._span(at, length, self._max_field, 2)
+
+
+cdef int cb_on_header_value_complete(llhttp_t* p) except -1:
+    return (<ResponseParser>p.data)._on_value_complete()
+
+
+cdef int cb_on_headers_complete(llhttp_t* p) except -1:
+    return (<ResponseParser>p.data)._on_headers_complete()
+
+
+cdef int cb_on_body(llhttp_t* p, const char* at, size_t length) except -1:
+    if length:
+        (<ResponseParser>p.data)._cb_body(PyBytes_FromStringAndSize(at, <Py_ssize_t>length))
+    return 0
+
+
+cdef int cb_on_message_complete(llhttp_t* p) except -1:
+    return (<ResponseParser>p.data)._on_message_complete()
+
+
+cdef int cb_on_chunk_header(llhttp_t* p) except -1:
+    cdef ResponseParser self = <ResponseParser>p.data
+    self._ext_len = 0
+    if p.content_length == 0:
+        self._section = SEC_TRAILERS  # the last chunk: what follows are trailer lines
+    return 0
+
+
+cdef int cb_on_chunk_extension(llhttp_t* p, const char* at, size_t length) except -1:
+    # Extension names and values are counted, not kept (the client ignores them).
+    cdef ResponseParser self = <ResponseParser>p.data
+    self._ext_len += <Py_ssize_t>length
+    if self._ext_len > self._max_line:
+        self._too_long(3, self._ext_len, self._max_line)
+    return 0
+
+
+llhttp_settings_init(&_SETTINGS)
+_SETTINGS.on_message_begin = <llhttp_cb>cb_on_message_begin
+_SETTINGS.on_status = <llhttp_data_cb>cb_on_status
+_SETTINGS.on_status_complete = <llhttp_cb>cb_on_status_complete
+_SETTINGS.on_header_field = <llhttp_data_cb>cb_on_header_field
+_SETTINGS.on_header_field_complete = <llhttp_cb>cb_on_header_field_complete
+_SETTINGS.on_header_value = <llhttp_data_cb>cb_on_header_value
+_SETTINGS.on_header_value_complete = <llhttp_cb>cb_on_header_value_complete
+_SETTINGS.on_headers_complete = <llhttp_cb>cb_on_headers_complete
+_SETTINGS.on_body = <llhttp_data_cb>cb_on_body
+_SETTINGS.on_message_complete = <llhttp_cb>cb_on_message_complete
+_SETTINGS.on_chunk_header = <llhttp_cb>cb_on_chunk_header
+_SETTINGS.on_chunk_extension_name = <llhttp_data_cb>cb_on_chunk_extension
+_SETTINGS.on_chunk_extension_value = <llhttp_data_cb>cb_on_chunk_extension
