@@ -1,0 +1,599 @@
+"""ClientRequest: one request as it goes on the wire (L4).
+
+Builds the final URL and headers, turns ``data`` into a body, writes head and body to a
+connection's protocol and hands back a ``ClientResponse`` waiting for the head. Bodies that are
+bytes (the common case) are written together with the head in one ``transport.write``; only
+streaming bodies (payload objects, async iterables) get a writer task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections.abc
+import io
+import json as _json
+import re
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
+
+from . import __version__, hdrs
+from .auth import BasicAuth
+from .client_exceptions import (
+    ClientConnectionResetError,
+    InvalidUrlClientError,
+    NonHttpUrlClientError,
+)
+from .client_response import ClientResponse
+from .http_message import HttpVersion, HttpVersion10, HttpVersion11
+from .http_writer import serialize_request_head
+from .typedefs import ConnectionKey, RequestInfo
+
+try:
+    from .decoders import ACCEPT_ENCODING
+except ImportError:  # pragma: no cover
+    ACCEPT_ENCODING = "gzip, deflate"
+
+try:
+    from .payload import Payload, payload_for
+except ImportError:  # pragma: no cover - the payload module is another helper's
+    Payload = None  # type: ignore[assignment,misc]
+    payload_for = None  # type: ignore[assignment]
+
+try:
+    from .writer import StreamWriter
+except ImportError:  # pragma: no cover
+    StreamWriter = None  # type: ignore[assignment,misc]
+
+try:
+    from .formdata import FormData
+except ImportError:  # pragma: no cover
+    FormData = None  # type: ignore[assignment,misc]
+
+__all__ = ("ClientRequest", "USER_AGENT", "DEFAULT_ACCEPT", "ACCEPT_ENCODING", "RequestInfo")
+
+USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp_fast/{__version__}"
+DEFAULT_ACCEPT = "*/*"
+
+_TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+_SSL_SCHEMES = frozenset({"https", "wss"})
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+_BODYLESS_DEFAULT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT", "DELETE"})
+_VALID_METHODS: set[str] = set()
+# bodies up to this size are joined with the head into one write
+_COALESCE_LIMIT = 256 * 1024
+
+
+def _check_method(method: str) -> None:
+    if method in _VALID_METHODS:
+        return
+    if not isinstance(method, str) or not _TOKEN_RE.match(method):
+        raise ValueError(f"Method cannot contain non-token characters {method!r}")
+    if len(_VALID_METHODS) < 256:
+        _VALID_METHODS.add(method)
+
+
+def merge_params(url: URL, params: Any) -> URL:
+    """The URL with ``params`` (dict, pairs or str) added to its own query."""
+    if params is None:
+        return url
+    if isinstance(params, str):
+        if not params:
+            return url
+        extra = URL.build(query_string=params).query
+    else:
+        extra = params
+    if url.query_string:
+        return url.extend_query(extra)
+    return url.with_query(extra)
+
+
+def _is_async_iterable(data: Any) -> bool:
+    return isinstance(data, collections.abc.AsyncIterable)
+
+
+def _is_form_pairs(pairs: list[Any]) -> bool:
+    """True when every item is a (name, str/number) pair: urlencoded, not multipart."""
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            return False
+        if not isinstance(pair[1], str | int | float):
+            return False
+    return True
+
+
+class ClientRequest:
+    """A request being sent: method, URL, headers and body, plus where to connect.
+
+    It satisfies ``abc.ConnectTarget`` for the connector. Middlewares may change ``headers``
+    (and ``url``) before the request is sent.
+    """
+
+    __slots__ = (
+        "method",
+        "original_url",
+        "url",
+        "headers",
+        "skip_auto_headers",
+        "auth",
+        "version",
+        "body",
+        "_stream",
+        "compress",
+        "chunked",
+        "_expect100",
+        "loop",
+        "response_class",
+        "proxy",
+        "proxy_auth",
+        "proxy_headers",
+        "ssl",
+        "server_hostname",
+        "_traces",
+        "_session",
+        "_connection_key",
+        "_request_info",
+        "_head_cache",
+        "_read_options",
+        "trace_request_ctx",
+        "_body_sent",
+        "__weakref__",
+    )
+
+    DEFAULT_HEADERS = {hdrs.ACCEPT: DEFAULT_ACCEPT, hdrs.ACCEPT_ENCODING: ACCEPT_ENCODING}
+
+    def __init__(
+        self,
+        method: str,
+        url: URL,
+        *,
+        params: Any = None,
+        headers: Any = None,
+        skip_auto_headers: Iterable[str] | None = None,
+        data: Any = None,
+        cookies: str | None = None,
+        auth: BasicAuth | None = None,
+        version: HttpVersion = HttpVersion11,
+        compress: bool | str | None = None,
+        chunked: bool | None = None,
+        expect100: bool = False,
+        loop: asyncio.AbstractEventLoop | None = None,
+        response_class: type[ClientResponse] | None = None,
+        proxy: URL | None = None,
+        proxy_auth: BasicAuth | None = None,
+        proxy_headers: Any = None,
+        ssl: Any = True,
+        server_hostname: str | None = None,
+        traces: list[Any] | None = None,
+        session: Any = None,
+        trace_request_ctx: Any = None,
+    ) -> None:
+        _check_method(method)
+        if not isinstance(url, URL):
+            url = URL(url)
+        if url.scheme not in _HTTP_SCHEMES:
+            if not url.scheme or not url.host:
+                raise InvalidUrlClientError(url)
+            raise NonHttpUrlClientError(url)
+        if not url.host:
+            raise InvalidUrlClientError(url)
+        if params is not None:
+            url = merge_params(url, params)
+        raw = url.raw_path_qs
+        if "\r" in raw or "\n" in raw or "\x00" in raw:
+            raise ValueError(f"URL must not contain control characters: {raw!r}")
+        if url.raw_user:
+            url_auth = BasicAuth(url.user or "", url.password or "")
+            if auth is not None and auth != url_auth:
+                raise ValueError("Cannot combine AUTH argument with credentials encoded in URL")
+            auth = url_auth
+            url = url.with_user(None)
+        self.method = method.upper()
+        self.original_url = url
+        self.url = url.with_fragment(None) if url.raw_fragment else url
+        self.version = version
+        self.loop = loop
+        self.auth = auth
+        self.compress = compress
+        self.chunked = chunked
+        self._expect100 = expect100
+        self.response_class = response_class or ClientResponse
+        self.proxy = proxy
+        self.proxy_auth = proxy_auth
+        self.proxy_headers = proxy_headers
+        self.ssl = ssl
+        self.server_hostname = server_hostname
+        self._traces = traces or []
+        self._session = session
+        self.trace_request_ctx = trace_request_ctx
+        self._connection_key: ConnectionKey | None = None
+        self._request_info: RequestInfo | None = None
+        self._head_cache: Any = None
+        self._read_options: Any = None
+        self._body_sent = False
+        self.skip_auto_headers: frozenset[str] = (
+            frozenset(hdrs.istr(h) for h in skip_auto_headers) if skip_auto_headers else frozenset()
+        )
+        self.headers: CIMultiDict[str] = (
+            CIMultiDict(headers) if headers is not None else CIMultiDict()
+        )
+        if auth is not None and hdrs.AUTHORIZATION not in self.headers:
+            if not isinstance(auth, BasicAuth):
+                raise TypeError("BasicAuth() tuple is required instead")
+            self.headers[hdrs.AUTHORIZATION] = auth.encode()
+        if cookies:
+            existing = self.headers.get(hdrs.COOKIE)
+            self.headers[hdrs.COOKIE] = f"{existing}; {cookies}" if existing else cookies
+        self.body: bytes | None = None
+        self._stream: Any = None
+        self._set_body(data)
+
+    # ---- ConnectTarget ----
+
+    @property
+    def host(self) -> str:
+        return self.url.raw_host or ""
+
+    @property
+    def port(self) -> int | None:
+        return self.url.port
+
+    def is_ssl(self) -> bool:
+        return self.url.scheme in _SSL_SCHEMES
+
+    @property
+    def connection_key(self) -> ConnectionKey:
+        key = self._connection_key
+        if key is None:
+            ph = self.proxy_headers
+            ph_hash = hash(tuple(CIMultiDict(ph).items())) if ph else None
+            key = self._connection_key = ConnectionKey(
+                self.url.raw_host or "",
+                self.url.port,
+                self.url.scheme in _SSL_SCHEMES,
+                self.ssl,
+                self.proxy,
+                self.proxy_auth,
+                ph_hash,
+                self.server_hostname,
+            )
+        return key
+
+    @property
+    def request_info(self) -> RequestInfo:
+        info = self._request_info
+        if info is None:
+            info = self._request_info = RequestInfo(
+                self.url, self.method, CIMultiDictProxy(self.headers), self.original_url
+            )
+        return info
+
+    @property
+    def session(self) -> Any:
+        return self._session
+
+    @property
+    def is_idempotent(self) -> bool:
+        return self.method in _IDEMPOTENT
+
+    # ---- body ----
+
+    def _set_body(self, data: Any) -> None:
+        if data is None:
+            return
+        headers = self.headers
+        if isinstance(data, bytes | bytearray | memoryview):
+            self.body = bytes(data)
+            return
+        if isinstance(data, str):
+            self.body = data.encode("utf-8")
+            headers.setdefault(hdrs.CONTENT_TYPE, "text/plain; charset=utf-8")
+            return
+        if isinstance(data, Mapping | list | tuple):
+            pairs = list(data.items()) if isinstance(data, Mapping) else list(data)
+            if _is_form_pairs(pairs):
+                self.body = urlencode([(str(k), str(v)) for k, v in pairs]).encode("ascii")
+                headers.setdefault(hdrs.CONTENT_TYPE, "application/x-www-form-urlencoded")
+                return
+            if FormData is None:
+                raise TypeError("form data with files needs aiohttp_fast.formdata")
+            data = FormData(data)
+        if FormData is not None and isinstance(data, FormData):
+            data = data()
+        if _is_async_iterable(data) and not (Payload is not None and isinstance(data, Payload)):
+            self._stream = data
+            return
+        if Payload is not None and not isinstance(data, Payload) and payload_for is not None:
+            data = payload_for(data)
+        if Payload is not None and isinstance(data, Payload):
+            self._stream = data
+            if data.content_type and hdrs.CONTENT_TYPE not in headers:
+                headers[hdrs.CONTENT_TYPE] = data.content_type
+            for name, value in (data.headers or {}).items():
+                if name not in headers and name != hdrs.CONTENT_TYPE:
+                    headers[name] = value
+            return
+        if isinstance(data, io.IOBase):
+            # no payload module: read the file now
+            content = data.read()
+            self.body = content.encode() if isinstance(content, str) else bytes(content)
+            return
+        raise TypeError(f"data {data!r} of type {type(data).__name__} is not supported")
+
+    @property
+    def can_resend_body(self) -> bool:
+        """Whether the body could be sent again (a 307/308 redirect, a retry)."""
+        stream = self._stream
+        if stream is None:
+            return True
+        if not self._body_sent:
+            return True
+        return bool(getattr(stream, "can_rewind", False))
+
+    def rewind_body(self) -> None:
+        stream = self._stream
+        if stream is not None and self._body_sent:
+            stream.rewind()
+
+    def _body_size(self) -> int | None:
+        if self.body is not None:
+            return len(self.body)
+        stream = self._stream
+        if stream is None:
+            return None
+        return getattr(stream, "size", None)
+
+    # ---- the head ----
+
+    def _target(self) -> str:
+        if self.proxy is not None and self.url.scheme not in _SSL_SCHEMES:
+            # absolute-form through a plain-HTTP proxy
+            return str(self.url)
+        if self.method == hdrs.METH_CONNECT:
+            return self.url.host_port_subcomponent or ""
+        return self.url.raw_path_qs or "/"
+
+    def _final_headers(self) -> CIMultiDict[str] | list[tuple[str, str]]:
+        """Header lines in wire order: Host first, the user's, then automatic ones."""
+        headers = self.headers
+        skip = self.skip_auto_headers
+        lines: list[tuple[str, str]] = []
+        if hdrs.HOST not in headers and hdrs.HOST not in skip:
+            lines.append((hdrs.HOST, self.url.host_port_subcomponent or ""))
+        lines.extend(headers.items())
+        for name, value in self.DEFAULT_HEADERS.items():
+            if name not in headers and name not in skip:
+                lines.append((name, value))
+        if hdrs.USER_AGENT not in headers and hdrs.USER_AGENT not in skip:
+            lines.append((hdrs.USER_AGENT, USER_AGENT))
+        if self.proxy is not None and self.proxy_auth is not None and not self.is_ssl():
+            if hdrs.PROXY_AUTHORIZATION not in headers:
+                lines.append((hdrs.PROXY_AUTHORIZATION, self.proxy_auth.encode()))
+        if self._expect100 and hdrs.EXPECT not in headers:
+            lines.append((hdrs.EXPECT, "100-continue"))
+        if self.version < HttpVersion11 or hdrs.CONNECTION in headers:
+            if hdrs.CONNECTION not in headers and self.version == HttpVersion10:
+                lines.append((hdrs.CONNECTION, "keep-alive"))
+        # body framing
+        if hdrs.CONTENT_LENGTH not in headers and hdrs.TRANSFER_ENCODING not in headers:
+            size = self._body_size()
+            if self.chunked or (size is None and self._stream is not None):
+                lines.append((hdrs.TRANSFER_ENCODING, "chunked"))
+            elif size is not None:
+                lines.append((hdrs.CONTENT_LENGTH, str(size)))
+            elif self.method not in _BODYLESS_DEFAULT:
+                lines.append((hdrs.CONTENT_LENGTH, "0"))
+        return lines
+
+    def _is_chunked(self) -> bool:
+        te = self.headers.get(hdrs.TRANSFER_ENCODING, "")
+        if "chunked" in te.lower():
+            return True
+        if hdrs.CONTENT_LENGTH in self.headers:
+            return False
+        return bool(self.chunked) or (self._stream is not None and self._body_size() is None)
+
+    def _apply_compression(self) -> None:
+        compress = self.compress
+        if not compress or hdrs.CONTENT_ENCODING in self.headers:
+            return  # a user-supplied Content-Encoding means the body is sent as given
+        encoding = compress if isinstance(compress, str) else "deflate"
+        if encoding not in ("deflate", "gzip"):
+            raise ValueError(f"compress={compress!r}: only deflate and gzip are supported")
+        self.headers[hdrs.CONTENT_ENCODING] = encoding
+        wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+        if self.body is not None:
+            comp = zlib.compressobj(wbits=wbits)
+            self.body = comp.compress(self.body) + comp.flush()
+        elif self._stream is not None:
+            self._stream = _CompressedStream(self._stream, wbits)
+
+    # ---- sending ----
+
+    def _serialize_head(self) -> bytes:
+        return serialize_request_head(
+            self.method, self._target(), self.version, self._final_headers()
+        )
+
+    async def send(self, conn: Any, read_options: Any = None) -> ClientResponse:
+        """Write the request on ``conn`` and return the response (head not yet read).
+
+        ``read_options`` is the session's ``(read_timeout, deadline, read_bufsize,
+        auto_decompress, limits)`` tuple, or None for defaults.
+        """
+        self._apply_compression()
+        head = self._serialize_head()
+        protocol = conn.protocol
+        if read_options is None:
+            waiter = protocol.start_exchange(
+                skip_body=self.method == hdrs.METH_HEAD, expect100=self._expect100
+            )
+        else:
+            read_timeout, deadline, read_bufsize, auto_decompress, limits = read_options
+            waiter = protocol.start_exchange(
+                skip_body=self.method == hdrs.METH_HEAD,
+                read_timeout=read_timeout,
+                deadline=deadline,
+                read_bufsize=read_bufsize,
+                auto_decompress=auto_decompress,
+                expect100=self._expect100,
+                limits=limits,
+            )
+        transport = protocol.transport
+        if transport is None or transport.is_closing():
+            raise ClientConnectionResetError("Cannot write to closing transport")
+        traces = self._traces
+        body = self.body
+        writer_task = None
+        if self._expect100:
+            transport.write(head)
+            if traces:
+                for trace in traces:
+                    await trace.send_request_headers(self.method, self.url, self.headers)
+            writer_task = asyncio.ensure_future(self._write_after_continue(protocol))
+        elif body is not None and self._stream is None:
+            if len(body) <= _COALESCE_LIMIT:
+                transport.write(head + body)
+            else:
+                transport.write(head)
+                transport.write(body)
+                await protocol._drain_helper()
+            self._body_sent = True
+            if traces:
+                for trace in traces:
+                    await trace.send_request_headers(self.method, self.url, self.headers)
+                    if body:
+                        await trace.send_request_chunk_sent(self.method, self.url, body)
+        elif self._stream is not None:
+            transport.write(head)
+            if traces:
+                for trace in traces:
+                    await trace.send_request_headers(self.method, self.url, self.headers)
+            writer_task = asyncio.ensure_future(self._write_stream(protocol))
+        else:
+            transport.write(head)
+            if traces:
+                for trace in traces:
+                    await trace.send_request_headers(self.method, self.url, self.headers)
+        response = self.response_class(
+            self.method,
+            self.original_url,
+            request_info=self.request_info,
+            traces=traces,
+            loop=self.loop,
+            session=self._session,
+        )
+        response._head_waiter = waiter
+        if writer_task is not None:
+            response._set_writer(writer_task)
+        return response
+
+    async def _write_after_continue(self, protocol: Any) -> None:
+        waiter = protocol.continue_waiter
+        if waiter is not None:
+            go = await waiter
+            if not go:
+                return
+        if self._stream is not None:
+            await self._write_stream(protocol)
+        elif self.body:
+            protocol.transport.write(self.body)
+            self._body_sent = True
+            await protocol._drain_helper()
+
+    async def _write_stream(self, protocol: Any) -> None:
+        """Send a streaming body: chunked unless its size is known."""
+        stream = self._stream
+        self._body_sent = True
+        chunked = self._is_chunked()
+        traces = self._traces
+        if Payload is not None and isinstance(stream, Payload) and StreamWriter is not None:
+            on_chunk = None
+            if traces:
+                async def on_chunk(chunk: bytes) -> None:
+                    for trace in traces:
+                        await trace.send_request_chunk_sent(self.method, self.url, chunk)
+            writer = StreamWriter(protocol, protocol._loop, on_chunk_sent=on_chunk)
+            if chunked:
+                writer.enable_chunking()
+            await stream.write(writer)
+            await writer.write_eof()
+            return
+        transport = protocol.transport
+        async for chunk in stream:
+            if isinstance(chunk, str):
+                chunk = chunk.encode("utf-8")
+            if not chunk:
+                continue
+            if transport is None or transport.is_closing():
+                raise ClientConnectionResetError("Cannot write to closing transport")
+            if chunked:
+                transport.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
+            else:
+                transport.write(chunk)
+            if traces:
+                for trace in traces:
+                    await trace.send_request_chunk_sent(self.method, self.url, chunk)
+            await protocol._drain_helper()
+        if chunked and transport is not None and not transport.is_closing():
+            transport.write(b"0\r\n\r\n")
+
+    def __repr__(self) -> str:
+        return f"<ClientRequest({self.method} {self.url})>"
+
+
+class _CompressedStream:
+    """An async-iterable body compressed on the fly (``compress=`` with a streaming body)."""
+
+    __slots__ = ("_source", "_wbits")
+
+    def __init__(self, source: Any, wbits: int) -> None:
+        self._source = source
+        self._wbits = wbits
+
+    @property
+    def size(self) -> None:
+        return None
+
+    async def __aiter__(self) -> Any:
+        comp = zlib.compressobj(wbits=self._wbits)
+        source = self._source
+        if not _is_async_iterable(source):
+            source = _payload_chunks(source)
+        async for chunk in source:
+            if isinstance(chunk, str):
+                chunk = chunk.encode()
+            out = comp.compress(chunk)
+            if out:
+                yield out
+        tail = comp.flush()
+        if tail:
+            yield tail
+
+
+async def _payload_chunks(payload: Any) -> Any:
+    """Chunks a Payload writes, collected through a minimal writer."""
+    chunks: list[bytes] = []
+
+    class _Collect:
+        async def write(self, data: bytes) -> None:
+            chunks.append(bytes(data))
+
+        async def write_eof(self, data: bytes = b"") -> None:
+            if data:
+                chunks.append(bytes(data))
+
+    await payload.write(_Collect())
+    for c in chunks:
+        yield c
+
+
+def json_body(obj: Any, dumps: Callable[[Any], str] = _json.dumps) -> bytes:
+    """What ``json=`` sends."""
+    return dumps(obj).encode("utf-8")
