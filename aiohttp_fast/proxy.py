@@ -1,0 +1,198 @@
+"""HTTP proxies: the ``CONNECT`` tunnel for https targets, and the headers of plain proxying.
+
+An ``http://`` target through a proxy needs nothing special from the connection: the request is
+sent to the proxy in absolute form (``GET http://host/path``) with the headers of
+:func:`proxy_request_headers`. An ``https://`` (or ``wss://``) target needs a tunnel: the
+connector connects to the proxy, :func:`open_tunnel` asks it to ``CONNECT host:port`` and reads
+its answer, then the connector upgrades the same transport with ``loop.start_tls`` using the
+target's name for SNI and certificate checks, so the proxy only ever relays ciphertext.
+
+Only the proxy's own headers (``proxy_headers``, ``Proxy-Authorization``) are sent on the
+``CONNECT``; the target's headers (``Authorization``, cookies) travel inside TLS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from . import hdrs
+from .auth import BasicAuth
+from .client_exceptions import (
+    ClientConnectionError,
+    ClientHttpProxyError,
+    ClientResponseError,
+    ServerDisconnectedError,
+)
+from .http_exceptions import HttpProcessingError
+from .http_message import HttpVersion11, ResponseMessage
+from .http_parser import ResponseParser
+from .http_writer import serialize_request_head
+from .typedefs import RequestInfo
+
+__all__ = ("connect_request_head", "open_tunnel", "proxy_request_headers")
+
+
+def proxy_request_headers(proxy_auth: BasicAuth | None) -> dict[str, str]:
+    """Headers a request sent *through* a plain-http proxy adds for the proxy itself."""
+    if proxy_auth is None:
+        return {}
+    return {hdrs.PROXY_AUTHORIZATION: proxy_auth.encode()}
+
+
+def _authority(host: str, port: int) -> str:
+    # An IPv6 literal must be bracketed in an authority (RFC 9110 section 4.2 / RFC 3986).
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def connect_request_head(
+    target_host: str,
+    target_port: int,
+    proxy_auth: BasicAuth | None = None,
+    proxy_headers: Mapping[str, str] | None = None,
+) -> bytes:
+    """The bytes of ``CONNECT host:port HTTP/1.1`` with Host and the proxy's headers.
+
+    ``proxy_auth`` wins over a ``Proxy-Authorization`` in ``proxy_headers``. Raises ValueError on
+    CR/LF/NUL in any name or value (no header injection through a proxy setting).
+    """
+    authority = _authority(target_host, target_port)
+    headers: CIMultiDict[str] = CIMultiDict()
+    headers[hdrs.HOST] = authority
+    if proxy_headers:
+        for name, value in proxy_headers.items():
+            if name.lower() != "host":
+                headers.add(name, value)
+    if proxy_auth is not None:
+        headers[hdrs.PROXY_AUTHORIZATION] = proxy_auth.encode()
+    return serialize_request_head(hdrs.METH_CONNECT, authority, HttpVersion11, headers)
+
+
+class _TunnelHandshake(asyncio.Protocol):
+    """Stands in for the connection's protocol while the proxy answers ``CONNECT``.
+
+    It feeds the parser exactly the bytes of the proxy's response head(s), never one byte
+    beyond, so whatever follows the head stays distinguishable from it.
+    """
+
+    def __init__(self, owner: asyncio.BaseProtocol, waiter: asyncio.Future[ResponseMessage]):
+        self._owner = owner
+        self._waiter = waiter
+        self._parser = ResponseParser(self)
+        # A 2xx answer to CONNECT has no body whatever its headers say (RFC 9110 section 9.3.6);
+        # for an error answer we never read the body.
+        self._parser.skip_body = True
+        self._tail = b""  # the last 3 bytes seen, to find a CRLFCRLF split across reads
+        self._message: ResponseMessage | None = None
+        self.extra = b""  # bytes that arrived after the final response head
+
+    # ResponseParserHandler
+    def on_headers(self, message: ResponseMessage) -> None:
+        if message.status >= 200:  # 1xx interim answers are skipped
+            self._message = message
+
+    def on_body(self, data: bytes) -> None:  # pragma: no cover - skip_body is set
+        pass
+
+    def on_message_complete(self) -> None:
+        pass
+
+    # asyncio.Protocol
+    def data_received(self, data: bytes) -> None:
+        if self._waiter.done():
+            self.extra += data
+            return
+        try:
+            while data:
+                scan = self._tail + data
+                end = scan.find(b"\r\n\r\n")
+                if end < 0:
+                    self._tail = scan[-3:]
+                    self._parser.feed_data(data)
+                    return
+                cut = end + 4 - len(self._tail)
+                self._tail = b""
+                self._parser.feed_data(data[:cut])
+                data = data[cut:]
+                if self._message is not None:
+                    self.extra = data
+                    self._waiter.set_result(self._message)
+                    return
+        except HttpProcessingError as exc:
+            self._waiter.set_exception(exc)
+
+    def eof_received(self) -> bool | None:
+        return None  # close the transport; connection_lost reports it
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self._waiter.done():
+            error = ServerDisconnectedError("Proxy closed the connection before answering CONNECT")
+            if exc is not None:
+                error.__cause__ = exc
+            self._waiter.set_exception(error)
+        # The owner must learn that its connection is gone, as if it had been attached all along.
+        self._owner.connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        self._owner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._owner.resume_writing()
+
+
+async def open_tunnel(
+    transport: asyncio.Transport,
+    protocol: asyncio.BaseProtocol,
+    *,
+    target_host: str,
+    target_port: int,
+    proxy_auth: BasicAuth | None,
+    proxy_headers: Mapping[str, str] | None,
+    request_info: RequestInfo,
+) -> None:
+    """Ask the proxy at the other end of ``transport`` to tunnel to ``target_host:target_port``.
+
+    On return the transport is attached to ``protocol`` again and carries raw bytes to the
+    target: call ``loop.start_tls(transport, protocol, sslcontext, server_hostname=...)``.
+    Raises :class:`ClientHttpProxyError` (status, reason and headers of the proxy's answer) for
+    any answer but 200, :class:`ClientResponseError` for a malformed answer,
+    :class:`ServerDisconnectedError` when the proxy closes first; the transport is closed then.
+    The caller bounds the wait (its connect timeout) and closes the transport on cancellation.
+    """
+    head = connect_request_head(target_host, target_port, proxy_auth, proxy_headers)
+    waiter: asyncio.Future[ResponseMessage] = asyncio.get_running_loop().create_future()
+    handshake = _TunnelHandshake(protocol, waiter)
+    transport.set_protocol(handshake)
+    try:
+        transport.write(head)
+        message = await waiter
+    except HttpProcessingError as exc:
+        transport.close()
+        raise ClientResponseError(
+            request_info, (), status=exc.code, message=exc.message
+        ) from exc
+    except BaseException:
+        transport.close()
+        raise
+    finally:
+        if not transport.is_closing():
+            transport.set_protocol(protocol)
+    if message.status != 200:
+        transport.close()
+        raise ClientHttpProxyError(
+            request_info,
+            (),
+            status=message.status,
+            message=message.reason,
+            headers=CIMultiDictProxy(message.headers),
+        )
+    if handshake.extra:
+        # Nothing may come from the target before we speak: TLS servers wait for ClientHello.
+        transport.close()
+        raise ClientConnectionError(
+            f"Proxy sent {len(handshake.extra)} unexpected bytes after its CONNECT answer"
+        )
