@@ -1,0 +1,62 @@
+# Augmenting declarations: Cython compiles _cookie_c.py (a symlink to _cookie_py.py) with these
+# C types, so the accelerated module runs exactly the reference source.
+import cython
+
+cdef frozenset _NAME_CHARS
+cdef frozenset _LEGAL_CHARS
+cdef frozenset _UNESCAPED_CHARS
+cdef frozenset _KNOWN_ATTRS
+cdef frozenset _FLAG_ATTRS
+cdef dict _MONTHS
+cdef tuple _DAYS_IN_MONTH
+
+cdef bint _is_forbidden_ctl(Py_UCS4 c)
+cdef bint _is_date_delimiter(Py_UCS4 c)
+cdef bint _is_digit(Py_UCS4 c)
+
+@cython.locals(n=Py_ssize_t, end=Py_ssize_t, value=long)
+cdef tuple _read_number(str token, Py_ssize_t pos, Py_ssize_t min_digits, Py_ssize_t max_digits)
+
+@cython.locals(era=cython.longlong, yoe=cython.longlong, mp=cython.longlong, doy=cython.longlong, doe=cython.longlong)
+cdef long long _days_from_civil(long long year, long long month, long long day)
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, start=Py_ssize_t, p=Py_ssize_t,
+               found_time=bint, found_day=bint, found_month=bint, found_year=bint,
+               hour=long, minute=long, second=long, day=long, month=long, year=long,
+               h=long, m=long, s=long, d=long, mo=long, y=long, limit=long, token=str)
+cpdef object parse_cookie_date(str text)
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, c=long, value=cython.longlong)
+cpdef object parse_max_age(str text)
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, end=Py_ssize_t, ch=Py_UCS4, nxt=Py_UCS4, out=list)
+cpdef str unquote_value(str text)
+
+@cython.locals(ch=Py_UCS4, out=list)
+cpdef str quote_value(str value)
+
+cdef Py_ssize_t _utf8_length(str text)
+
+@cython.locals(n=Py_ssize_t, i=Py_ssize_t, semi=Py_ssize_t, eq=Py_ssize_t, pos=Py_ssize_t,
+               nxt=Py_ssize_t, length=Py_ssize_t, name=str, coded_value=str, value=str,
+               key=str, attr_value=str, attrs=dict, ch=Py_UCS4)
+cpdef object parse_set_cookie(str header)
+
+cpdef object make_morsel(str name, str value, str coded_value, object attrs)
+
+@cython.locals(result=list, parsed=tuple)
+cpdef list parse_set_cookie_headers(object headers)
+
+cpdef str build_cookie_header(object cookies)
+
+@cython.locals(parts=list, part=str, ch=Py_UCS4)
+cpdef bint is_ip_address(str host)
+
+@cython.locals(hl=Py_ssize_t, dl=Py_ssize_t)
+cpdef bint domain_match(str domain, str host)
+
+@cython.locals(last=Py_ssize_t)
+cpdef str default_path(str uri_path)
+
+@cython.locals(cl=Py_ssize_t)
+cpdef bint path_match(str request_path, str cookie_path)

@@ -1,0 +1,1 @@
+_cookie_py.py
