@@ -1,0 +1,231 @@
+"""``make bench``: every client, every scenario, both loops, in fresh pinned processes.
+
+    python benchmarks/run.py [--quick] [--rounds N] [--clients a,b] [--scenarios S1,S2]
+                             [--loops asyncio,uvloop] [--server nginx|embedded|auto]
+
+The server runs on CPU 1, each measurement in a new process on CPU 0. Runs are interleaved
+(round → scenario → loop → client) so that drift on a noisy machine spreads over every client
+instead of landing on whichever ran last. Prints markdown tables and writes bench-results.json
+and bench-results.png into the current directory (or ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import report  # noqa: E402
+from benchmarks.clients import CLIENTS  # noqa: E402
+from benchmarks.scenarios import POST_PAYLOAD, QUICK_SCENARIOS, SCENARIOS  # noqa: E402
+from benchmarks.server import BenchServer, ServerInfo  # noqa: E402
+from benchmarks.worker import RESULT_PREFIX  # noqa: E402
+
+SERVER_CPU, CLIENT_CPU = 1, 0
+# Libraries that may simply not be installed: skipped with a note. aiohttp_fast is never
+# skipped: while it doesn't work it must show up as failed.
+OPTIONAL = {"aiohttp": "aiohttp", "httpx": "httpx", "aiosonic": "aiosonic",
+            "pyreqwest": "pyreqwest", "rnet": "rnet"}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true",
+                   help="1 round, fewer requests, S1/S2 only unless --scenarios says otherwise")
+    p.add_argument("--rounds", type=int, default=None, help="rounds (default 3, quick 1)")
+    p.add_argument("--clients", default=",".join(CLIENTS))
+    p.add_argument("--scenarios", default=None, help="default: all (quick: S1,S2)")
+    p.add_argument("--loops", default="asyncio,uvloop")
+    p.add_argument("--server", choices=("auto", "nginx", "embedded"), default="auto")
+    p.add_argument("--out", default=".", help="directory for bench-results.{json,png}")
+    args = p.parse_args(argv)
+    args.clients = [c.strip() for c in args.clients.split(",") if c.strip()]
+    unknown = [c for c in args.clients if c not in CLIENTS]
+    if unknown:
+        p.error(f"unknown clients {unknown}; known: {', '.join(CLIENTS)}")
+    default_scen = QUICK_SCENARIOS if args.quick else tuple(SCENARIOS)
+    args.scenarios = [s.strip().upper() for s in (args.scenarios or ",".join(default_scen))
+                      .split(",") if s.strip()]
+    bad = [s for s in args.scenarios if s not in SCENARIOS]
+    if bad:
+        p.error(f"unknown scenarios {bad}; known: {', '.join(SCENARIOS)}")
+    args.loops = [lp.strip() for lp in args.loops.split(",") if lp.strip()]
+    if any(lp not in ("asyncio", "uvloop") for lp in args.loops):
+        p.error("--loops takes asyncio and/or uvloop")
+    args.rounds = args.rounds or (1 if args.quick else 3)
+    return args
+
+
+def machine_info(server: ServerInfo) -> dict[str, Any]:
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions: dict[str, str] = {"python": platform.python_version(),
+                                "asyncio": f"stdlib ({platform.python_version()})"}
+    try:
+        import uvloop
+
+        versions["uvloop"] = uvloop.__version__
+    except ImportError:
+        versions["uvloop"] = "not installed"
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "cpu": cpu_model,
+        "platform": platform.platform(),
+        "versions": versions,
+        "server": {"kind": server.kind, "version": server.version,
+                   "cpu": SERVER_CPU},
+        "client_cpu": CLIENT_CPU,
+    }
+
+
+def check_keepalive_post(info: ServerInfo) -> None:
+    """Two pipelined POSTs then a GET on one connection must give three 200s.
+
+    If the server answered without consuming a body, the leftover body bytes would be parsed
+    as the next request and the sequence would break: this proves /post is safe on keep-alive.
+    """
+    body = json.dumps(POST_PAYLOAD).encode()
+    post = (b"POST /post HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    get = b"GET /small HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", info.http_port), timeout=5) as s:
+        s.sendall(post + post + get)
+        data = b""
+        deadline = time.monotonic() + 5
+        while data.count(b"HTTP/1.1 ") < 3 or not data.endswith(b"hello world"):
+            if time.monotonic() > deadline:
+                break
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    if data.count(b"HTTP/1.1 200 ") != 3 or not data.endswith(b"hello world"):
+        raise RuntimeError(f"{info.kind}: /post breaks keep-alive: {data[:300]!r}")
+
+
+def available_clients(wanted: list[str], notes: list[str]) -> list[str]:
+    out = []
+    for c in wanted:
+        mod = OPTIONAL.get(c)
+        if mod and importlib.util.find_spec(mod) is None:
+            notes.append(f"{c}: not importable here, skipped (pip install {mod})")
+            continue
+        out.append(c)
+    return out
+
+
+def run_child(job: dict[str, Any], env_extra: dict[str, str], timeout: float) -> dict[str, Any]:
+    env = {**os.environ, **env_extra, "PYTHONHASHSEED": "0"}
+    base = {k: job[k] for k in ("client", "loop", "scenario", "round")}
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "worker.py"), json.dumps(job)],
+            capture_output=True, text=True, timeout=timeout, env=env, cwd=str(ROOT),
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        found = _result_line(out)
+        if found is not None:  # the number came out; it was the exit that hung
+            return {**found, "exit_crash": f"hung at exit (killed after {timeout:.0f}s)"}
+        return {**base, "error": f"timed out after {timeout:.0f}s"}
+    found = _result_line(proc.stdout)
+    if found is None:
+        tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-3:]
+        return {**base, "error": f"exit {proc.returncode}, no result: {' | '.join(tail)[:300]}"}
+    if proc.returncode != 0:
+        # Printed its result, then died (pyreqwest/rnet after a download, for instance): the
+        # number stands, the crash is reported next to it.
+        found["exit_crash"] = f"exit code {proc.returncode}"
+    return found
+
+
+def _result_line(out: str) -> dict[str, Any] | None:
+    for line in reversed(out.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            return dict(json.loads(line[len(RESULT_PREFIX):]))
+    return None
+
+
+def progress(text: str) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + text)
+    else:
+        sys.stderr.write("\r" + text.ljust(100))
+    sys.stderr.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    notes: list[str] = []
+    clients = available_clients(args.clients, notes)
+    if len(os.sched_getaffinity(0)) < 2:
+        notes.append("fewer than 2 usable cores: client and server share a core")
+    try:
+        os.sched_setaffinity(0, {CLIENT_CPU})  # the parent idles, but keep it off the server
+    except OSError:
+        pass
+    samples: list[dict[str, Any]] = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="aiohttp-fast-bench-") as tmp:
+        with BenchServer(args.server, Path(tmp), cpu=SERVER_CPU) as info:
+            notes += info.notes
+            check_keepalive_post(info)
+            meta = machine_info(info)
+            target = {"http_base": f"http://127.0.0.1:{info.http_port}",
+                      "https_base": f"https://127.0.0.1:{info.https_port}",
+                      "ca_path": info.ca_path, "host_bases": info.host_bases}
+            jobs = [(r, sid, lp, c) for r in range(args.rounds) for sid in args.scenarios
+                    for lp in args.loops for c in clients]
+            for i, (rnd, sid, loop, client) in enumerate(jobs, 1):
+                scen = SCENARIOS[sid]
+                progress(f"[{i}/{len(jobs)}] round {rnd + 1}/{args.rounds} {sid} {loop} "
+                         f"{client}  ({time.monotonic() - started:.0f}s)")
+                count = scen.quick_count if args.quick else scen.count
+                job = {"client": client, "loop": loop, "scenario": sid, "round": rnd,
+                       "count": count, "cpu": CLIENT_CPU, "target": target,
+                       "timeout": scen.time_cap + 45}
+                samples.append(run_child(job, CLIENTS[client][1], scen.time_cap + 60))
+    progress("")
+    sys.stderr.write("\r")
+    took = time.monotonic() - started
+    notes.append(f"server: {info.kind} {info.version} on CPU {SERVER_CPU}; clients on CPU "
+                 f"{CLIENT_CPU}; {args.rounds} round(s); {took:.0f}s in all")
+    text = report.markdown(samples, clients, args.loops, args.scenarios, notes)
+    print(text)
+    out = Path(args.out)
+    meta["config"] = {"quick": args.quick, "rounds": args.rounds, "clients": clients,
+                      "scenarios": args.scenarios, "loops": args.loops, "server": args.server,
+                      "seconds": round(took, 1)}
+    meta["notes"] = notes
+    report.write_json(out / "bench-results.json", samples, meta)
+    try:
+        report.write_png(out / "bench-results.png", samples, clients, args.loops,
+                         args.scenarios, f"aiohttp_fast benchmarks, {meta['date']}, "
+                         f"{info.kind} server")
+    except Exception as exc:  # noqa: BLE001 - a missing plot must not lose the numbers
+        print(f"(no bench-results.png: {type(exc).__name__}: {exc})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
