@@ -24,9 +24,12 @@ from cpython.bytes cimport PyBytes_GET_SIZE
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.exc cimport PyErr_Occurred
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_SET_ITEM
 from cpython.unicode cimport PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
-from libc.string cimport memcpy
+from cpython.object cimport PyObject
+from libc.string cimport memcmp, memcpy
 
 from aiohttp_fast._llhttp cimport *
 
@@ -57,25 +60,82 @@ cdef enum Section:
     SEC_CHUNKED = 4    # chunk-size lines, chunk data and their CRLFs
     SEC_TRAILERS = 5   # header lines after the last chunk
 
-cdef object _tuple_new = tuple.__new__
-cdef object _ResponseMessage = ResponseMessage
+cdef extern from "Python.h":
+    # the allocator tuple.__new__(cls, ...) uses for a tuple subclass; returns a new reference
+    object PyType_GenericAlloc(type t, Py_ssize_t nitems)
+
+cdef type _ResponseMessage = ResponseMessage
 cdef object _CIMultiDict = CIMultiDict
 
 
-def _build_name_table():
-    # Every header name hdrs knows, as sent in canonical case and in lower case (HTTP/2-style
-    # servers behind proxies send lower case). Values are istr so CIMultiDict needs no casefold.
-    table = {}
+# Header names -> pre-built (bytes, istr) pairs, looked up straight from llhttp's span (no bytes
+# object, no dict hash): an open-addressing table keyed by the exact bytes as sent. It holds every
+# name hdrs knows, in canonical and lower case (HTTP/2-style servers behind proxies send lower
+# case), and learns names met on the wire (X-Request-Id, CF-RAY, ...): a connection sees the same
+# names again and again, and an istr key makes CIMultiDict three times cheaper to build. Bounded
+# (count and length) so a hostile server can not grow it.
+ctypedef struct NameSlot:
+    Py_ssize_t length
+    const char* chars      # the bytes object's buffer
+    PyObject* raw          # bytes, kept alive by _NAME_KEEP
+    PyObject* name         # istr, kept alive by _NAME_KEEP
+
+cdef enum:
+    NAME_SLOTS = 4096      # power of two
+    NAME_MAX = 2048        # at most half full: probe chains stay short
+    NAME_MAX_LEN = 64
+
+cdef NameSlot _SLOTS[NAME_SLOTS]
+cdef Py_ssize_t _N_NAMES = 0
+cdef list _NAME_KEEP = []
+
+
+cdef inline NameSlot* _find_name(const char* s, Py_ssize_t n) noexcept:
+    # FNV-1a; returns the matching slot or the empty slot where the name would go.
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    cdef NameSlot* slot
+    for i in range(n):
+        h = (h ^ <unsigned char>s[i]) * 1099511628211ULL
+    i = <Py_ssize_t>((h ^ (h >> 29)) & (NAME_SLOTS - 1))
+    while True:
+        slot = &_SLOTS[i]
+        if slot.raw == NULL:
+            return slot
+        if slot.length == n and memcmp(slot.chars, s, <size_t>n) == 0:
+            return slot
+        i = (i + 1) & (NAME_SLOTS - 1)
+
+
+cdef int _add_name(NameSlot* slot, bytes raw, object name) except -1:
+    global _N_NAMES
+    if _N_NAMES >= NAME_MAX or PyBytes_GET_SIZE(raw) > NAME_MAX_LEN:
+        return 0
+    _NAME_KEEP.append((raw, name))
+    slot.length = PyBytes_GET_SIZE(raw)
+    slot.chars = PyBytes_AS_STRING(raw)
+    slot.raw = <PyObject*>raw
+    slot.name = <PyObject*>name
+    _N_NAMES += 1
+    return 0
+
+
+def _load_known_names():
+    cdef bytes raw
+    cdef NameSlot* slot
     for value in vars(_hdrs).values():
         if isinstance(value, istr):
             canon = str(value)
             for variant in (canon, canon.lower()):
                 raw = variant.encode("ascii")
-                table[raw] = (raw, istr(variant))
-    return table
+                slot = _find_name(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw))
+                if slot.raw == NULL:
+                    _add_name(slot, raw, istr(variant))
 
 
-cdef dict _NAMES = _build_name_table()
+_load_known_names()
+
+
 cdef dict _REASONS = {
     raw: raw.decode("ascii")
     for raw in (b"OK", b"Created", b"Accepted", b"No Content", b"Moved Permanently", b"Found",
@@ -382,29 +442,55 @@ cdef class ResponseParser:
         return 0
 
     cdef inline int _on_field_complete(self) except -1:
-        cdef object raw = self._take()
-        cdef tuple known
+        cdef const char* chars
+        cdef Py_ssize_t n
+        cdef NameSlot* slot
         self._count += 1
         if self._count > self._max_headers:
             what = "trailers" if self._section == SEC_TRAILERS else "headers"
             raise TooManyHeaders(f"Too many {what}: more than {self._max_headers} "
                                  f"(at offset {self._offset})")
-        known = _NAMES.get(raw)
-        if known is not None:
-            self._raw_name = known[0]
-            self._name = known[1]
+        if self._in_buf:
+            chars = self._buf
+            n = self._buf_len
         else:
+            chars = self._span_ptr
+            n = self._span_len if chars != NULL else 0
+        slot = _find_name(chars, n)
+        if slot.raw != NULL:
+            self._raw_name = <object>slot.raw
+            self._name = <object>slot.name
+        else:
+            raw = PyBytes_FromStringAndSize(chars, n)
+            name = istr(PyUnicode_DecodeLatin1(chars, n, NULL))
+            _add_name(slot, raw, name)
             self._raw_name = raw
-            self._name = PyUnicode_DecodeLatin1(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw),
-                                                NULL)
+            self._name = name
+        self._span_ptr = NULL
+        self._in_buf = False
+        self._buf_len = 0
         return 0
 
     cdef inline int _on_value_complete(self) except -1:
-        cdef bytes raw = self._take()
+        cdef const char* chars
+        cdef Py_ssize_t n
+        if self._in_buf:
+            chars = self._buf
+            n = self._buf_len
+        else:
+            chars = self._span_ptr
+            n = self._span_len if chars != NULL else 0
+        self._span_ptr = NULL
+        self._in_buf = False
+        self._buf_len = 0
         if self._section == SEC_TRAILERS:
             return 0  # trailers are validated and counted, not delivered
-        value = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw),
-                                     "surrogateescape")
+        # llhttp drops the whitespace before a value but keeps the whitespace after it (OWS,
+        # RFC 9110 5.5): strip it from both the value and its raw bytes.
+        while n and (chars[n - 1] == 32 or chars[n - 1] == 9):
+            n -= 1
+        raw = PyBytes_FromStringAndSize(chars, n)
+        value = PyUnicode_DecodeUTF8(chars, n, "surrogateescape")
         self._pairs.append((self._name, value))
         self._raw.append((self._raw_name, raw))
         return 0
@@ -432,9 +518,8 @@ cdef class ResponseParser:
         should_close = upgrade or not llhttp_should_keep_alive(p)
         content_length = p.content_length if flags & F_CONTENT_LENGTH else None
         headers = _CIMultiDict(self._pairs)
-        msg = _tuple_new(_ResponseMessage, (
-            version, status, self._reason, headers, tuple(self._raw), should_close,
-            (flags & F_CHUNKED) != 0, upgrade, content_length))
+        msg = _new_message(version, status, self._reason, headers, tuple(self._raw),
+                           should_close, (flags & F_CHUNKED) != 0, upgrade, content_length)
         self._count = 0
         self._section = SEC_CHUNKED if (flags & F_CHUNKED and not no_body) else SEC_BODY
         self._cb_headers(msg)
@@ -444,6 +529,29 @@ cdef class ResponseParser:
         self._section = SEC_IDLE
         self._cb_complete()
         return 0
+
+
+cdef inline void _put(object t, Py_ssize_t i, object v):
+    Py_INCREF(v)  # PyTuple_SET_ITEM steals a reference
+    PyTuple_SET_ITEM(t, i, v)
+
+
+cdef object _new_message(object version, int status, str reason, object headers,
+                         tuple raw_headers, bint should_close, bint chunked, bint upgrade,
+                         object content_length):
+    # ResponseMessage(...) runs the namedtuple's Python __new__; filling the tuple subclass
+    # directly is what tuple.__new__ does, minus the argument parsing (~100 ns per message).
+    cdef object msg = PyType_GenericAlloc(_ResponseMessage, 9)
+    _put(msg, 0, version)
+    _put(msg, 1, status)
+    _put(msg, 2, reason)
+    _put(msg, 3, headers)
+    _put(msg, 4, raw_headers)
+    _put(msg, 5, should_close)
+    _put(msg, 6, chunked)
+    _put(msg, 7, upgrade)
+    _put(msg, 8, content_length)
+    return msg
 
 
 # llhttp callbacks: module-level C functions. Each returns -1 with a Python exception set to stop
