@@ -15,24 +15,39 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from . import hdrs
+from .abc import ConnectTarget
 from .auth import BasicAuth
 from .client_exceptions import (
     ClientConnectionError,
+    ClientConnectorError,
     ClientHttpProxyError,
+    ClientProxyConnectionError,
     ClientResponseError,
+    ConnectionTimeoutError,
     ServerDisconnectedError,
 )
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion11, ResponseMessage
 from .http_parser import ResponseParser
 from .http_writer import serialize_request_head
-from .typedefs import RequestInfo
+from .proxy_env import split_proxy_auth
+from .timeouts import ClientTimeout
+from .tls import resolve_ssl, translate_connect_error
+from .typedefs import ConnectionKey, RequestInfo
 
-__all__ = ("connect_request_head", "open_tunnel", "proxy_request_headers")
+__all__ = (
+    "connect_request_head",
+    "create_proxy_connection",
+    "open_tunnel",
+    "proxy_request_headers",
+)
 
 
 def proxy_request_headers(proxy_auth: BasicAuth | None) -> dict[str, str]:
@@ -183,11 +198,17 @@ async def open_tunnel(
             transport.set_protocol(protocol)
     if message.status != 200:
         transport.close()
+        reason = message.reason
+        if not reason:
+            try:
+                reason = HTTPStatus(message.status).phrase
+            except ValueError:
+                reason = ""
         raise ClientHttpProxyError(
             request_info,
             (),
             status=message.status,
-            message=message.reason,
+            message=reason,
             headers=CIMultiDictProxy(message.headers),
         )
     if handshake.extra:
@@ -196,3 +217,107 @@ async def open_tunnel(
         raise ClientConnectionError(
             f"Proxy sent {len(handshake.extra)} unexpected bytes after its CONNECT answer"
         )
+
+
+class _ProxyTarget:
+    """The proxy itself as a connection target: what the connector's direct path needs."""
+
+    __slots__ = ("url", "host", "port", "ssl", "server_hostname", "_key")
+
+    proxy: URL | None = None
+    proxy_auth: Any = None
+    proxy_headers: Mapping[str, str] | None = None
+
+    def __init__(self, proxy: URL, ssl: Any) -> None:
+        self.url = proxy
+        self.host = proxy.raw_host or ""
+        self.port = proxy.port
+        # Only an https:// proxy is reached over TLS; it is verified with the request's ssl
+        # setting, as aiohttp does.
+        self.ssl = ssl if proxy.scheme == "https" else False
+        self.server_hostname = None
+        self._key = ConnectionKey(
+            self.host, self.port, self.is_ssl(), self.ssl, None, None, None, None
+        )
+
+    @property
+    def connection_key(self) -> ConnectionKey:
+        return self._key
+
+    def is_ssl(self) -> bool:
+        return self.url.scheme == "https"
+
+
+async def create_proxy_connection(
+    connector: Any, req: ConnectTarget, traces: list[Any], timeout: ClientTimeout
+) -> Any:
+    """The connector's proxy path: a connection to ``req.proxy``, tunnelled when ``req`` is TLS.
+
+    For an http target the connection to the proxy is returned as is (the request goes in
+    absolute form with ``Proxy-Authorization``). For an https/wss target the proxy is asked to
+    ``CONNECT`` and the same connection is upgraded to TLS with the target's name (SNI and
+    certificate checks), then handed to the protocol with ``connection_made``.
+
+    ``connector`` is a TCPConnector; this uses its ``_create_direct_connection``,
+    ``_deadline``, ``_ssl`` and ``_loop``. Errors: ClientProxyConnectionError when the proxy
+    can't be reached, ClientHttpProxyError when it refuses, ConnectionTimeoutError past
+    ``timeout.sock_connect``, the TLS errors of a direct connection (keyed by ``req``).
+    """
+    assert req.proxy is not None
+    proxy, proxy_auth = split_proxy_auth(req.proxy, req.proxy_auth)
+    target = _ProxyTarget(proxy, req.ssl)
+    try:
+        # No traces: DNS and connect events describe the request's target, not its proxy.
+        proto = await connector._create_direct_connection(target, [], timeout)
+    except ClientConnectorError as exc:
+        if type(exc) is not ClientConnectorError:  # DNS, TLS: already precise
+            raise
+        raise ClientProxyConnectionError(target.connection_key, exc.os_error) from exc
+    if not req.is_ssl():
+        return proto
+
+    transport = proto.transport
+    port = req.port if req.port is not None else req.url.port or 443
+    headers = req.proxy_headers
+    info = RequestInfo(
+        req.url, hdrs.METH_CONNECT, CIMultiDictProxy(CIMultiDict(headers or {})), req.url
+    )
+    sslcontext, fingerprint = resolve_ssl(req.ssl, connector._ssl)
+    server_hostname = (req.server_hostname or req.host).rstrip(".")
+    cm = asyncio.timeout_at(connector._deadline(timeout.sock_connect))
+    try:
+        async with cm:
+            await open_tunnel(
+                transport,
+                proto,
+                target_host=req.host,
+                target_port=port,
+                proxy_auth=proxy_auth,
+                proxy_headers=headers,
+                request_info=info,
+            )
+            tls_transport = await connector._loop.start_tls(
+                transport, proto, sslcontext, server_hostname=server_hostname
+            )
+    except OSError as exc:  # TimeoutError included
+        transport.close()
+        if cm.expired():
+            raise ConnectionTimeoutError(f"Connection timeout to host {req.url}") from exc
+        raise translate_connect_error(req.connection_key, exc) from exc
+    except BaseException:
+        transport.close()
+        raise
+    if tls_transport is None:  # the transport closed during the handshake
+        transport.close()
+        raise ClientConnectorError(
+            req.connection_key, OSError("Failed to start TLS (transport closed)")
+        )
+    # start_tls attaches ``proto`` without calling connection_made: give it the TLS transport.
+    proto.connection_made(tls_transport)
+    if fingerprint is not None:
+        try:
+            fingerprint.check(tls_transport)
+        except BaseException:
+            proto.close()
+            raise
+    return proto

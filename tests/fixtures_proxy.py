@@ -157,6 +157,15 @@ def auth_proxy(_proxy_processes: dict[str, ProxyProcess]) -> ProxyProcess:
     return _proxy_processes["auth"]
 
 
+@pytest.fixture
+def clean_proxy_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No proxy variable of the machine running the tests leaks in; no real ~/.netrc is read."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy") or name in ("NETRC", "REQUEST_METHOD"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("NETRC", str(tmp_path / "absent-netrc"))
+
+
 # ---- TLS material ----
 
 

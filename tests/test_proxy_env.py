@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import urllib.request
 from pathlib import Path
 
@@ -21,14 +20,7 @@ from aiohttp_fast.proxy_env import (
     split_proxy_auth,
 )
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No proxy variable of the machine running the tests leaks in; no real ~/.netrc is read."""
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy") or name in ("NETRC", "REQUEST_METHOD"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("NETRC", str(tmp_path / "absent-netrc"))
+pytestmark = pytest.mark.usefixtures("clean_proxy_env")
 
 
 def write_netrc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
