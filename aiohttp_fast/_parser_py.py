@@ -1,0 +1,679 @@
+"""The pure-Python HTTP/1.x response parser: the reference twin of ``_parser_c`` (llhttp).
+
+It accepts and rejects exactly what llhttp 9.4 accepts in strict mode (no lenient flag), and
+raises the same ``http_exceptions`` classes as the C twin, however the input is split:
+
+* the error that wins is the one at the earliest byte of the stream, so every check is made on
+  the bytes already received (a partial line is checked as a *prefix*), and a limit error happens
+  at the first byte past the limit;
+* the fast path parses a whole buffered head with one regular expression per line, and only when
+  a line does not match do we walk it slowly to find which error comes first;
+* nothing is buffered beyond one line: complete lines are consumed at once and a partial line is
+  bounded by the limits (leading zeros of a chunk size are folded away as they arrive).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+from multidict import CIMultiDict
+
+from .http_exceptions import (
+    BadHttpMessage,
+    BadStatusLine,
+    ContentLengthError,
+    HttpProcessingError,
+    InvalidHeader,
+    LineTooLong,
+    TooManyHeaders,
+    TransferEncodingError,
+)
+from .http_message import HttpVersion, ResponseMessage
+
+__all__ = ("ResponseParser",)
+
+# Character classes exactly as llhttp's (src/llhttp/constants.ts), as regex class bodies.
+_TOKEN = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
+_VCHAR = rb"\t\x20-\x7e\x80-\xff"  # HEADER_CHARS: HTAB, SP, VCHAR, obs-text; not DEL
+_QDTEXT = rb"\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff"
+
+_STATUS_RE = re.compile(rb"(HTTP|RTSP|ICE)/([0-9])\.([0-9]) ([0-9]{3})(?: ([^\r\n]*))?", re.S)
+_HEADER_RE = re.compile(rb"([%s]+):[ \t]*([%s]*)" % (_TOKEN, _VCHAR))
+_CHUNK_RE = re.compile(
+    rb"([0-9A-Fa-f]+)((?:;(?=[^ \r])[%s]*(?:=[%s]*(?:\"(?:[%s]|\\[%s])*\")?)?)*)"
+    % (_TOKEN, _TOKEN, _QDTEXT, _VCHAR)
+)
+_TOKEN_RUN = re.compile(rb"[%s]*" % _TOKEN)
+_WS_RUN = re.compile(rb"[ \t]*")
+_DIGITS_WS = re.compile(rb"([0-9]*)[ \t]*")
+_CL_RE = re.compile(rb"[0-9]+[ \t]*")
+_BAD_VALUE = re.compile(rb"[^%s]" % _VCHAR)
+_CR_OR_LF = re.compile(rb"[\r\n]")
+
+# A partial status line is fine while it is still a prefix of a valid one. llhttp checks the
+# version pair right after the minor digit, so "HTTP/3." is still a prefix but "HTTP/3.0" is not.
+_AFTER_VERSION = rb"(?: (?:[0-9](?:[0-9](?:[0-9](?: .*)?)?)?)?)?"
+_VERSIONS = (
+    rb"(?:0(?:\.(?:9%(a)s)?)?|1(?:\.(?:[01]%(a)s)?)?|2(?:\.(?:0%(a)s)?)?|[3-9]\.?)?"
+    % {b"a": _AFTER_VERSION}
+)
+_STATUS_PREFIX_RE = re.compile(
+    rb"(?:H(?:T(?:T(?:P(?:/%(v)s)?)?)?)?|R(?:T(?:S(?:P(?:/%(v)s)?)?)?)?|I(?:C(?:E(?:/%(v)s)?)?)?)?"
+    % {b"v": _VERSIONS},
+    re.S,
+)
+_STATUS_FIXED_RE = re.compile(rb"(?:HTTP|RTSP|ICE)/[0-9]\.[0-9] [0-9]{3} ")
+_VALID_VERSIONS = frozenset({(0, 9), (1, 0), (1, 1), (2, 0)})
+
+_MAX_U64 = (1 << 64) - 1
+
+# llhttp's flags (the ones that decide framing and keep-alive).
+_F_KEEP_ALIVE = 1
+_F_CLOSE = 2
+_F_CONN_UPGRADE = 4
+_F_CHUNKED = 8
+_F_UPGRADE = 16
+_F_CONTENT_LENGTH = 32
+_F_TRANSFER_ENCODING = 512
+
+# Header kinds llhttp treats specially (SPECIAL_HEADERS), by lower-cased name.
+_K_GENERAL, _K_CONNECTION, _K_CONTENT_LENGTH, _K_TRANSFER_ENCODING, _K_UPGRADE = range(5)
+_SPECIAL = {
+    b"connection": _K_CONNECTION,
+    b"proxy-connection": _K_CONNECTION,
+    b"content-length": _K_CONTENT_LENGTH,
+    b"transfer-encoding": _K_TRANSFER_ENCODING,
+    b"upgrade": _K_UPGRADE,
+}
+_SPECIAL_LENS = frozenset(len(k) for k in _SPECIAL)
+_CONNECTION_FLAGS = {b"close": _F_CLOSE, b"keep-alive": _F_KEEP_ALIVE, b"upgrade": _F_CONN_UPGRADE}
+
+# Parser states.
+_S_HEAD = 0  # status line and headers (also: skipping CR/LF before a message)
+_S_BODY_LENGTH = 1
+_S_BODY_EOF = 2
+_S_CHUNK_SIZE = 3
+_S_CHUNK_DATA = 4
+_S_CHUNK_CRLF = 5
+_S_TRAILERS = 6
+_S_CLOSED = 7  # after a message that does not keep the connection alive
+_S_UPGRADED = 8
+_S_DEAD = 9
+
+
+def _show(data: bytes, start: int, width: int = 40) -> str:
+    return repr(bytes(data[max(0, start - 8) : start + width]))
+
+
+class ResponseParser:
+    """Incremental HTTP/1.x response parser calling a ``ResponseParserHandler``.
+
+    Feed it bytes with :meth:`feed_data` (any split) and tell it about the end of the
+    connection with :meth:`feed_eof`. Set :attr:`skip_body` while the requests are HEAD.
+    """
+
+    def __init__(
+        self,
+        handler: Any,
+        *,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+    ) -> None:
+        self._on_headers = handler.on_headers
+        self._on_body = handler.on_body
+        self._on_complete = handler.on_message_complete
+        self.max_line_size = max_line_size
+        self.max_field_size = max_field_size
+        self.max_headers = max_headers
+        self.skip_body = False
+        self._state = _S_HEAD
+        self._tail = b""  # an unfinished line (head, chunk size, trailer, chunk CRLF)
+        self._offset = 0  # stream offset of the current ``data[0]``, for error messages
+        self._remaining = 0
+        self._reset_message()
+
+    def _reset_message(self) -> None:
+        self._started = False  # a byte other than CR/LF of this message has arrived
+        self._status_done = False
+        self._version = HttpVersion(1, 1)
+        self._status = 0
+        self._reason = ""
+        self._raw: list[tuple[bytes, bytes]] = []
+        self._flags = 0
+        self._content_length: int | None = None
+        self._count = 0  # header (or trailer) lines seen
+        self._upgrade = False
+        self._skip = False
+
+    # -- public API -------------------------------------------------------------------------
+
+    def feed_data(self, data: bytes) -> bytes | None:
+        """Parse ``data``; returns the bytes after the head of a 101 response, else None."""
+        state = self._state
+        if state >= _S_UPGRADED:
+            raise RuntimeError(
+                "parser stopped after an upgrade" if state == _S_UPGRADED
+                else "parser is dead after an error"
+            )
+        if not data:
+            return None
+        if type(data) is not bytes:
+            data = bytes(data)
+        if self._tail:
+            self._offset -= len(self._tail)
+            data = self._tail + data
+            self._tail = b""
+        try:
+            return self._feed(data)
+        except HttpProcessingError:
+            self._state = _S_DEAD
+            raise
+
+    def feed_eof(self) -> None:
+        """The connection closed: completes a read-until-close body, or raises if cut short."""
+        state = self._state
+        if state == _S_UPGRADED:
+            return
+        if state == _S_DEAD:
+            raise RuntimeError("parser is dead after an error")
+        self._state = _S_DEAD
+        if state == _S_BODY_EOF:
+            self._on_complete()
+        elif state == _S_BODY_LENGTH:
+            raise ContentLengthError(
+                f"Not enough data to satisfy content length header: {self._remaining} "
+                f"bytes missing at offset {self._offset}"
+            )
+        elif state in (_S_CHUNK_SIZE, _S_CHUNK_DATA, _S_CHUNK_CRLF, _S_TRAILERS):
+            raise TransferEncodingError(
+                f"Not enough data to satisfy transfer length header at offset {self._offset}"
+            )
+        elif state == _S_HEAD and (self._started or self._tail):
+            raise BadHttpMessage(f"Connection closed inside a response head at offset "
+                                 f"{self._offset}: {_show(self._tail, 0)}")
+        # _S_CLOSED, or _S_HEAD between messages: a clean end.
+        self._state = state
+
+    # -- the state machine --------------------------------------------------------------------
+
+    def _feed(self, data: bytes) -> bytes | None:
+        pos = 0
+        end = len(data)
+        while pos < end:
+            state = self._state
+            if state == _S_HEAD:
+                pos = self._parse_head(data, pos)
+                if pos < 0:  # waiting for more bytes
+                    break
+                if self._state == _S_UPGRADED:
+                    return data[pos:]
+            elif state == _S_BODY_LENGTH:
+                n = self._remaining
+                if end - pos <= n:
+                    self._remaining = n - (end - pos)
+                    self._on_body(data if pos == 0 else data[pos:])
+                    pos = end
+                    if self._remaining == 0:
+                        self._message_done()
+                else:
+                    self._on_body(data[pos : pos + n])
+                    pos += n
+                    self._remaining = 0
+                    self._message_done()
+            elif state == _S_BODY_EOF:
+                self._on_body(data if pos == 0 else data[pos:])
+                pos = end
+            elif state == _S_CHUNK_DATA:
+                n = self._remaining
+                if end - pos < n:
+                    self._remaining = n - (end - pos)
+                    self._on_body(data[pos:])
+                    pos = end
+                else:
+                    self._on_body(data[pos : pos + n])
+                    pos += n
+                    self._remaining = 0
+                    self._state = _S_CHUNK_CRLF
+            elif state == _S_CHUNK_CRLF:
+                # strict llhttp: exactly CRLF after the chunk data
+                if data[pos] != 13:
+                    self._error(TransferEncodingError, "Expected CRLF after chunk data", data, pos)
+                if pos + 1 == end:
+                    self._keep(data, pos)
+                    break
+                if data[pos + 1] != 10:
+                    self._error(TransferEncodingError, "Expected LF after chunk data", data, pos)
+                pos += 2
+                self._state = _S_CHUNK_SIZE
+            elif state == _S_CHUNK_SIZE:
+                pos = self._parse_chunk_size(data, pos)
+                if pos < 0:
+                    break
+            elif state == _S_TRAILERS:
+                pos = self._parse_trailers(data, pos)
+                if pos < 0:
+                    break
+            elif state == _S_CLOSED:
+                # llhttp skips CR/LF after a closing message but rejects anything else.
+                while pos < end and data[pos] in (13, 10):
+                    pos += 1
+                if pos < end:
+                    self._error(BadHttpMessage, "Data after `Connection: close`", data, pos)
+            else:  # pragma: no cover - _S_UPGRADED/_S_DEAD return earlier
+                raise RuntimeError("parser stopped")
+        self._offset += end
+        return None
+
+    def _keep(self, data: bytes, pos: int) -> None:
+        """Keep the unfinished line ``data[pos:]`` for the next feed."""
+        self._tail = data[pos:]
+        self._offset += pos
+        self._offset -= len(data)  # _feed adds len(data) back on return
+
+    def _error(
+        self, cls: type[HttpProcessingError], reason: str, data: bytes, pos: int
+    ) -> NoReturn:
+        raise cls(f"{reason} at offset {self._offset + pos}: {_show(data, pos)}")
+
+    # -- the head --------------------------------------------------------------------------
+
+    def _parse_head(self, data: bytes, pos: int) -> int:
+        """Consume head lines from ``data[pos:]``; -1 when more bytes are needed."""
+        end = len(data)
+        if not self._started:
+            # llhttp skips any CR/LF before a message.
+            while pos < end and data[pos] in (13, 10):
+                pos += 1
+            if pos == end:
+                return -1
+            self._started = True
+        if not self._status_done:
+            eol = data.find(b"\r\n", pos)
+            if eol < 0:
+                self._check_status(data, pos, end, False)
+                self._keep(data, pos)
+                return -1
+            m = _STATUS_RE.fullmatch(data, pos, eol)
+            if m is None or len(m.group(5) or b"") > self.max_line_size:
+                self._check_status(data, pos, eol, True)
+                raise AssertionError("unreachable")  # pragma: no cover
+            version = HttpVersion(int(m.group(2)), int(m.group(3)))
+            if version not in _VALID_VERSIONS:
+                self._error(BadStatusLine, "Invalid HTTP version", data, pos)
+            self._version = version
+            self._status = int(m.group(4))
+            reason = m.group(5)
+            self._reason = reason.decode("utf-8", "surrogateescape") if reason else ""
+            self._status_done = True
+            pos = eol + 2
+        pos = self._header_lines(data, pos, False)
+        if pos < 0:
+            return -1
+        self._headers_complete()
+        return pos
+
+    def _header_lines(self, data: bytes, pos: int, trailers: bool) -> int:
+        """Header (or trailer) lines up to and including the empty line; -1 to wait."""
+        end = len(data)
+        raw = self._raw
+        max_field = self.max_field_size
+        while True:
+            eol = data.find(b"\r\n", pos)
+            if eol == pos:
+                pos += 2
+                break
+            # A header line is committed only once the byte after it is known: llhttp peeks
+            # at it for obsolete line folding, and reports an empty Content-Length only then.
+            if eol < 0 or eol + 2 == end:
+                self._check_line(data, pos, end, False)
+                self._keep_line(data, pos)
+                return -1
+            if data[eol + 2] in (32, 9):
+                self._check_line(data, pos, eol, True)
+                self._error(InvalidHeader, "Unexpected whitespace after header value",
+                            data, eol + 2)
+            m = _HEADER_RE.fullmatch(data, pos, eol)
+            if m is None:
+                self._check_line(data, pos, eol, True)
+                raise AssertionError("unreachable")  # pragma: no cover
+            name, value = m.group(1, 2)
+            if (
+                self._count >= self.max_headers
+                or len(name) > max_field
+                or len(value) > max_field
+            ):
+                self._check_line(data, pos, eol, True)
+                raise AssertionError("unreachable")  # pragma: no cover
+            self._count += 1
+            if len(name) in _SPECIAL_LENS:
+                kind = _SPECIAL.get(name.lower(), _K_GENERAL)
+                if kind:
+                    flags = self._flags
+                    if (
+                        kind == _K_TRANSFER_ENCODING and flags & _F_CONTENT_LENGTH
+                        or kind == _K_CONTENT_LENGTH and value and (
+                            flags & (_F_CONTENT_LENGTH | _F_TRANSFER_ENCODING)
+                            or _CL_RE.fullmatch(value) is None
+                            or int(value) > _MAX_U64
+                        )
+                    ):
+                        self._count -= 1
+                        self._check_line(data, pos, eol, True)
+                        raise AssertionError("unreachable")  # pragma: no cover
+                    self._special(kind, value, data, pos)
+            if not trailers:
+                raw.append((name, value))
+            pos = eol + 2
+        return pos
+
+    def _special(self, kind: int, value: bytes, data: bytes, pos: int) -> None:
+        """Commit a Connection/Content-Length/Transfer-Encoding/Upgrade value (flags)."""
+        if kind == _K_CONTENT_LENGTH:
+            if not value:
+                self._error(InvalidHeader, "Empty Content-Length", data, pos)
+            self._flags |= _F_CONTENT_LENGTH
+            self._content_length = int(value)
+        elif kind == _K_TRANSFER_ENCODING:
+            if not value:
+                self._error(InvalidHeader, "Empty Transfer-Encoding", data, pos)
+            flags = (self._flags | _F_TRANSFER_ENCODING) & ~_F_CHUNKED
+            last = value.rsplit(b",", 1)[-1].lstrip(b" \t").rstrip(b" ")
+            if len(last) == 7 and last.lower() == b"chunked":
+                flags |= _F_CHUNKED
+            self._flags = flags
+        elif kind == _K_CONNECTION:
+            for token in value.lower().split(b","):
+                self._flags |= _CONNECTION_FLAGS.get(token.strip(b" \t"), 0)
+        elif value:  # Upgrade
+            self._flags |= _F_UPGRADE
+
+    def _keep_line(self, data: bytes, pos: int) -> None:
+        """Keep a partial header line; a long run of whitespace before its value (which
+        llhttp does not count against any limit) is folded to one byte so it can not grow."""
+        self._keep(data, pos)
+        tail = self._tail
+        if len(tail) < 1024:
+            return
+        colon = _TOKEN_RUN.match(tail).end()
+        if colon == len(tail) or tail[colon] != 58:
+            return
+        ws = _WS_RUN.match(tail, colon + 1).end() - colon - 1
+        if ws > 1:
+            self._tail = tail[: colon + 2] + tail[colon + 1 + ws :]
+            self._offset += ws - 1
+
+    def _check_status(self, data: bytes, pos: int, end: int, complete: bool) -> None:
+        """Raise the error of the status line ``data[pos:end]`` (a prefix unless complete)."""
+        cut = _CR_OR_LF.search(data, pos, end)
+        stop = cut.start() if cut else end
+        if cut is None and not complete:
+            if _STATUS_PREFIX_RE.fullmatch(data, pos, stop) is None:
+                self._error(BadStatusLine, "Invalid status line", data, pos)
+            fixed = _STATUS_FIXED_RE.match(data, pos, stop)
+            if fixed and stop - fixed.end() > self.max_line_size:
+                self._error(LineTooLong, f"Status line is too long (limit {self.max_line_size})",
+                            data, pos)
+            return
+        m = _STATUS_RE.fullmatch(data, pos, stop)
+        if m is None or (int(m.group(2)), int(m.group(3))) not in _VALID_VERSIONS:
+            self._error(BadStatusLine, "Invalid status line", data, pos)
+        if len(m.group(5) or b"") > self.max_line_size:
+            self._error(LineTooLong, f"Status line is too long (limit {self.max_line_size})",
+                        data, pos)
+        if cut is not None and (complete or data[stop] == 10 or stop + 1 < end):
+            self._error(BadStatusLine, "Expected CRLF at the end of the status line", data, stop)
+
+    def _check_line(self, data: bytes, pos: int, end: int, complete: bool) -> None:
+        """Find the first error in the header line ``data[pos:end]``.
+
+        ``complete``: ``end`` is the line's CRLF. Otherwise the line is what has arrived so far
+        and may end in CR or CRLF (the byte after it is yet to come). Checks run in byte order,
+        so the error llhttp meets first is the one raised.
+        """
+        cut = _CR_OR_LF.search(data, pos, end)
+        stop = cut.start() if cut else end
+        if complete:
+            terminated = True
+            bad_term = cut is not None
+        else:
+            terminated = cut is not None
+            bad_term = terminated and not (
+                stop == end - 1 and data[stop] == 13
+                or stop == end - 2 and data[stop] == 13 and data[stop + 1] == 10
+            )
+        if stop == pos:
+            if bad_term:
+                self._error(InvalidHeader, "Expected CRLF at the end of the headers", data, pos)
+            return
+        max_field = self.max_field_size
+        if data[pos] in (32, 9):  # obsolete line folding, or a space after the status line
+            self._error(InvalidHeader, "Unexpected whitespace at the start of a header line",
+                        data, pos)
+        colon = _TOKEN_RUN.match(data, pos, stop).end()
+        if colon - pos > max_field:
+            self._error(LineTooLong, f"Header name is too long (limit {max_field})", data, pos)
+        if colon == stop:
+            if terminated:
+                self._error(InvalidHeader, "Invalid header name", data, colon)
+            return
+        if colon == pos or data[colon] != 58:
+            self._error(InvalidHeader, "Invalid header token", data, colon)
+        if self._count >= self.max_headers:
+            self._error(TooManyHeaders, f"Too many headers (limit {self.max_headers})", data, pos)
+        name = data[pos:colon]
+        kind = _SPECIAL.get(name.lower(), _K_GENERAL) if len(name) in _SPECIAL_LENS else 0
+        flags = self._flags
+        if kind == _K_TRANSFER_ENCODING and flags & _F_CONTENT_LENGTH:
+            self._error(InvalidHeader, "Transfer-Encoding can't be present with Content-Length",
+                        data, colon)
+        if kind == _K_CONTENT_LENGTH and flags & _F_TRANSFER_ENCODING:
+            self._error(InvalidHeader, "Content-Length can't be present with Transfer-Encoding",
+                        data, colon)
+        start = _WS_RUN.match(data, colon + 1, stop).end()
+        if start == stop:
+            if bad_term:
+                self._error(InvalidHeader, "Invalid header value char", data, stop)
+            return
+        if kind == _K_CONTENT_LENGTH:
+            if flags & _F_CONTENT_LENGTH:
+                self._error(InvalidHeader, "Duplicate Content-Length", data, start)
+            m = _DIGITS_WS.match(data, start, stop)
+            digits = m.group(1)
+            bad = m.end() if m.end() < stop else -1
+            if not digits:
+                bad = start
+            else:
+                significant = digits.lstrip(b"0")
+                if len(significant) > 20 or int(significant or b"0") > _MAX_U64:
+                    k = 20 if int(significant[:20]) > _MAX_U64 else 21
+                    bad = start + (len(digits) - len(significant)) + k - 1
+        else:
+            m = _BAD_VALUE.search(data, start, stop)
+            bad = m.start() if m else -1
+        if (bad if bad >= 0 else stop) - start > max_field:
+            self._error(LineTooLong, f"Header value is too long (limit {max_field})", data, pos)
+        if bad >= 0:
+            self._error(InvalidHeader, "Invalid header value char", data, bad)
+        if bad_term:
+            self._error(InvalidHeader, "Expected CRLF at the end of a header line", data, stop)
+
+    def _headers_complete(self) -> None:
+        flags = self._flags
+        status = self._status
+        self._skip = skip = self.skip_body
+        self._upgrade = upgrade = bool(
+            flags & _F_UPGRADE and flags & _F_CONN_UPGRADE and status == 101
+        )
+        raw = tuple(self._raw)
+        headers: CIMultiDict[str] = CIMultiDict(
+            [(n.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape"))
+             for n, v in raw]
+        )
+        chunked = bool(flags & _F_CHUNKED)
+        self._on_headers(
+            ResponseMessage(
+                self._version,
+                status,
+                self._reason,
+                headers,
+                raw,
+                upgrade or not self._keep_alive(),
+                chunked,
+                upgrade,
+                self._content_length,
+            )
+        )
+        self._count = 0  # trailers are counted on their own
+        if status == 101:
+            # the rest of the stream is another protocol (llhttp pauses with PAUSED_UPGRADE)
+            self._on_complete()
+            self._state = _S_UPGRADED
+            return
+        if status == 100:
+            self._message_done()
+        elif skip or status in (102, 103, 204, 304):
+            self._message_done()
+        elif chunked:
+            self._state = _S_CHUNK_SIZE
+        elif flags & _F_TRANSFER_ENCODING:
+            self._state = _S_BODY_EOF
+        elif not flags & _F_CONTENT_LENGTH:
+            if self._needs_eof():
+                self._state = _S_BODY_EOF
+            else:
+                self._message_done()
+        elif self._content_length == 0:
+            self._message_done()
+        else:
+            self._remaining = self._content_length or 0
+            self._state = _S_BODY_LENGTH
+
+    def _needs_eof(self) -> bool:
+        status = self._status
+        if status // 100 == 1 or status in (204, 304) or self._skip:
+            return False
+        flags = self._flags
+        if flags & _F_TRANSFER_ENCODING and not flags & _F_CHUNKED:
+            return True
+        return not flags & (_F_CHUNKED | _F_CONTENT_LENGTH)
+
+    def _keep_alive(self) -> bool:
+        major, minor = self._version
+        if major > 0 and minor > 0:
+            if self._flags & _F_CLOSE:
+                return False
+        elif not self._flags & _F_KEEP_ALIVE:
+            return False
+        return not self._needs_eof()
+
+    def _message_done(self) -> None:
+        keep_alive = self._keep_alive()
+        self._on_complete()
+        self._reset_message()
+        self._state = _S_HEAD if keep_alive else _S_CLOSED
+
+    # -- chunked bodies ------------------------------------------------------------------------
+
+    def _parse_chunk_size(self, data: bytes, pos: int) -> int:
+        end = len(data)
+        eol = data.find(b"\r\n", pos)
+        if eol < 0:
+            self._check_chunk_line(data, pos, end, False)
+            # fold leading zeros away so a stream of "0000..." can not grow the buffer
+            n = pos
+            while n + 1 < end and data[n] == 48 and data[n + 1] in b"0123456789abcdefABCDEF":
+                n += 1
+            self._keep(data, n)
+            return -1
+        m = _CHUNK_RE.fullmatch(data, pos, eol)
+        if m is None or len(m.group(2)) > self.max_line_size:
+            self._check_chunk_line(data, pos, eol, True)
+            raise AssertionError("unreachable")  # pragma: no cover
+        size = int(m.group(1), 16)
+        if size > _MAX_U64:
+            self._check_chunk_line(data, pos, eol, True)
+        pos = eol + 2
+        if size:
+            self._remaining = size
+            self._state = _S_CHUNK_DATA
+        else:
+            self._state = _S_TRAILERS
+        return pos
+
+    def _check_chunk_line(self, data: bytes, pos: int, end: int, complete: bool) -> None:
+        """Raise the first error of the chunk-size line ``data[pos:end]`` (maybe partial)."""
+        cut = _CR_OR_LF.search(data, pos, end)
+        stop = cut.start() if cut else end
+        i = pos
+        while i < stop and data[i] in b"0123456789abcdefABCDEF":
+            i += 1
+        if i == pos:
+            if i < end:
+                self._error(TransferEncodingError, "Invalid character in chunk size", data, i)
+            return
+        digits = data[pos:i].lstrip(b"0")
+        if len(digits) > 16:
+            self._error(TransferEncodingError, "Chunk size overflow", data, pos)
+        ext = self._extension_error(data, i, stop)
+        if ext - i > self.max_line_size or (ext < 0 and stop - i > self.max_line_size):
+            self._error(LineTooLong, f"Chunk extension is too long (limit {self.max_line_size})",
+                        data, i)
+        if ext >= 0:
+            self._error(TransferEncodingError, "Invalid chunk extension", data, ext)
+        if cut is not None and (complete or data[stop] == 10 or stop + 1 < end):
+            self._error(TransferEncodingError, "Expected CRLF after chunk size", data, stop)
+
+    @staticmethod
+    def _extension_error(data: bytes, i: int, stop: int) -> int:
+        """Index of the first bad byte of chunk extensions ``data[i:stop]``, or of ``stop``
+        when they can not end there (a CR follows), or -1 when all is fine so far.
+        Only walked on the slow path (a line split across feeds, or an invalid one)."""
+        token = b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        state = 0  # 0 size, 1 after ';', 2 name, 3 value, 4 quoted, 5 quoted-pair, 6 done
+        while i < stop:
+            c = data[i]
+            if state in (0, 2, 3, 6) and c == 59:  # ';'
+                state = 1
+            elif state == 0:
+                return i
+            elif state == 1:
+                if c == 32:
+                    return i
+                state = 2
+                continue  # the same byte starts the name
+            elif state == 2:
+                if c == 61:  # '='
+                    state = 3
+                elif c not in token:
+                    return i
+            elif state == 3:
+                if c == 34:
+                    state = 4
+                elif c not in token:
+                    return i
+            elif state == 4:
+                if c == 34:
+                    state = 6
+                elif c == 92:
+                    state = 5
+                elif not (c == 9 or 32 <= c <= 126 or c >= 128) or c == 34:
+                    return i
+            elif state == 5:
+                if not (c == 9 or 32 <= c <= 126 or c >= 128):
+                    return i
+                state = 4
+            else:  # 6: only ';' or the end may follow a quoted value
+                return i
+            i += 1
+        if state in (1, 4, 5) and i < len(data) and data[i] in (13, 10):
+            return i
+        return -1
+
+    def _parse_trailers(self, data: bytes, pos: int) -> int:
+        pos = self._header_lines(data, pos, True)
+        if pos < 0:
+            return -1
+        self._message_done()
+        return pos
