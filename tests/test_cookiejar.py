@@ -1,0 +1,375 @@
+"""CookieJar unit tests: RFC 6265 storage and selection rules, limits, persistence."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from http.cookies import BaseCookie, CookieError, Morsel, SimpleCookie
+from pathlib import Path
+
+import pytest
+from yarl import URL
+
+from aiohttp_fast.cookiejar import MAX_COOKIES_PER_DOMAIN, CookieJar, DummyCookieJar
+from tests.fixtures_cookies import FakeClock
+
+
+def sent(jar: CookieJar, url: str) -> dict[str, str]:
+    """What the jar sends to ``url``: name -> coded value, in sending order."""
+    return {name: m.coded_value for name, m in jar.filter_cookies(URL(url)).items()}
+
+
+def set_from(jar: CookieJar, url: str, *headers: str) -> None:
+    jar.update_cookies_from_headers(list(headers), URL(url))
+
+
+# --- domains ---------------------------------------------------------------------------
+
+def test_host_only_cookie_stays_on_its_host() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://example.com/", "a=1")
+    assert sent(jar, "http://example.com/") == {"a": "1"}
+    assert sent(jar, "http://www.example.com/") == {}
+    assert ("example.com", "/", "a") in jar.host_only_cookies
+
+
+def test_domain_cookie_reaches_subdomains_but_not_lookalikes() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://www.example.com/", "a=1; Domain=.Example.COM")
+    assert sent(jar, "http://example.com/") == {"a": "1"}
+    assert sent(jar, "http://www.example.com/") == {"a": "1"}
+    assert sent(jar, "http://deep.sub.example.com/") == {"a": "1"}
+    assert sent(jar, "http://badexample.com/") == {}
+    assert sent(jar, "http://example.com.evil.org/") == {}
+    assert [m["domain"] for m in jar] == ["example.com"]  # leading dot gone, lower-cased
+
+
+@pytest.mark.parametrize(
+    "origin,domain",
+    [
+        ("http://www.example.com/", "other.com"),  # another site
+        ("http://www.example.com/", "ww.example.com"),  # not a parent of the host
+        ("http://example.com/", "www.example.com"),  # a child is not allowed either
+        ("http://www.example.com/", "com"),  # a TLD
+        ("http://shop.example.co.uk/", "co.uk"),  # a listed public suffix
+        ("http://me.github.io/", "github.io"),
+    ],
+)
+def test_foreign_or_public_suffix_domain_is_refused(origin: str, domain: str) -> None:
+    jar = CookieJar()
+    set_from(jar, origin, f"a=1; Domain={domain}")
+    assert len(jar) == 0
+
+
+def test_public_suffix_equal_to_host_becomes_host_only() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://localhost:8080/", "a=1; Domain=localhost")
+    assert sent(jar, "http://localhost/") == {"a": "1"}
+    assert sent(jar, "http://sub.localhost/") == {}
+    assert ("localhost", "/", "a") in jar.host_only_cookies
+
+
+def test_trailing_dot_domain_is_treated_as_host_only() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://www.example.com/", "a=1; Domain=example.com.")
+    assert sent(jar, "http://www.example.com/") == {"a": "1"}
+    assert sent(jar, "http://x.www.example.com/") == {}
+
+
+def test_ip_hosts_strict_and_unsafe() -> None:
+    strict = CookieJar()
+    set_from(strict, "http://127.0.0.1/", "a=1")
+    strict.update_cookies({"b": "2"}, URL("http://127.0.0.1/"))
+    assert len(strict) == 0
+    unsafe = CookieJar(unsafe=True)
+    set_from(unsafe, "http://127.0.0.1/", "a=1")
+    set_from(unsafe, "http://[::1]:8080/", "v6=1")
+    assert sent(unsafe, "http://127.0.0.1:9000/") == {"a": "1"}
+    assert sent(unsafe, "http://127.0.0.2/") == {}
+    assert sent(unsafe, "http://[::1]/") == {"v6": "1"}
+    # an IP is never a "domain" whose parents could match
+    set_from(unsafe, "http://127.0.0.1/", "d=1; Domain=0.0.1")
+    assert "d" not in sent(unsafe, "http://127.0.0.1/")
+
+
+# --- paths -----------------------------------------------------------------------------
+
+def test_default_path_and_path_matching() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/docs/page.html", "a=1")  # default path /docs
+    set_from(jar, "http://h.com/", "b=2; Path=/docs/api")
+    set_from(jar, "http://h.com/", "c=3; Path=relative")  # not starting with "/": default
+    assert {m.key: m["path"] for m in jar} == {"a": "/docs", "b": "/docs/api", "c": "/"}
+    assert sent(jar, "http://h.com/") == {"c": "3"}
+    assert sent(jar, "http://h.com/docs") == {"a": "1", "c": "3"}
+    assert sent(jar, "http://h.com/docsx") == {"c": "3"}
+    assert sent(jar, "http://h.com/docs/api/v1") == {"b": "2", "a": "1", "c": "3"}
+
+
+def test_longest_path_first_and_most_specific_wins_per_name() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://www.h.com/", "n=root; Path=/", "n=deep; Path=/a/b", "m=1; Path=/a")
+    set_from(jar, "http://www.h.com/", "n=dom; Path=/a/b; Domain=h.com")
+    got = sent(jar, "http://www.h.com/a/b/c")
+    assert list(got) == ["n", "m"]  # /a/b before /a
+    assert got["n"] == "deep"  # same path: the host's own cookie beats the parent domain's
+    assert sent(jar, "http://other.h.com/a/b") == {"n": "dom"}
+    assert sent(jar, "http://www.h.com/") == {"n": "root"}
+
+
+def test_replacing_keeps_one_cookie() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/", "a=1")
+    set_from(jar, "http://h.com/", "a=2")
+    assert len(jar) == 1 and sent(jar, "http://h.com/") == {"a": "2"}
+
+
+# --- expiry ----------------------------------------------------------------------------
+
+def test_max_age_and_expires(clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    set_from(jar, "http://h.com/", "short=1; Max-Age=10", "never=1",
+             "dated=1; Expires=Thu, 01 Jan 2099 00:00:00 GMT")
+    assert len(jar) == 3
+    clock.advance(11)
+    assert sent(jar, "http://h.com/") == {"never": "1", "dated": "1"}
+    assert len(jar) == 2
+    clock.now = 4_070_908_800  # 2099-01-01
+    assert sent(jar, "http://h.com/") == {"never": "1"}
+    assert [m.key for m in jar] == ["never"]
+
+
+def test_max_age_wins_over_expires(clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    set_from(jar, "http://h.com/", "a=1; Expires=Thu, 01 Jan 1970 00:00:10 GMT; Max-Age=100")
+    set_from(jar, "http://h.com/", "b=1; Max-Age=0; Expires=Thu, 01 Jan 2099 00:00:00 GMT")
+    assert sent(jar, "http://h.com/") == {"a": "1"}
+    clock.advance(101)
+    assert sent(jar, "http://h.com/") == {}
+
+
+def test_past_expiry_deletes_stored_cookie(clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    set_from(jar, "http://h.com/", "a=1", "b=1", "c=1; Max-Age=50")
+    set_from(jar, "http://h.com/", "a=; Max-Age=0")
+    set_from(jar, "http://h.com/", "b=; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
+    set_from(jar, "http://h.com/", "c=2")  # replacement without expiry is a session cookie
+    clock.advance(100)
+    assert sent(jar, "http://h.com/") == {"c": "2"}
+    assert len(jar) == 1
+
+
+def test_bad_dates_are_ignored_not_fatal(clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    set_from(jar, "http://h.com/", "a=1; Expires=Feb 30 2024 00:00:00", "b=1; Max-Age=soon")
+    assert sent(jar, "http://h.com/") == {"a": "1", "b": "1"}
+    clock.advance(10**9)
+    assert sent(jar, "http://h.com/") == {"a": "1", "b": "1"}  # session cookies
+
+
+# --- secure, flags ----------------------------------------------------------------------
+
+def test_secure_only_over_secure_origins() -> None:
+    jar = CookieJar(treat_as_secure_origin=["http://trusted.com:8080"])
+    for origin in ("http://h.com/", "http://localhost/", "http://trusted.com:8080/"):
+        set_from(jar, origin, "s=1; Secure", "p=1")
+    assert sent(jar, "http://h.com/") == {"p": "1"}
+    assert sent(jar, "https://h.com/") == {"s": "1", "p": "1"}
+    assert sent(jar, "wss://h.com/") == {"s": "1", "p": "1"}
+    assert sent(jar, "http://localhost/") == {"p": "1"}  # as aiohttp: localhost is not special
+    assert sent(jar, "http://trusted.com:8080/") == {"s": "1", "p": "1"}
+    assert sent(jar, "http://trusted.com:8081/") == {"p": "1"}  # origin includes the port
+    assert CookieJar(treat_as_secure_origin="http://a.com/x").treat_as_secure_origin == {
+        URL("http://a.com")
+    }
+
+
+def test_httponly_and_samesite_are_kept() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/", "a=1; HttpOnly; SameSite=Strict")
+    (m,) = list(jar)
+    assert m["httponly"] is True and m["samesite"] == "Strict"
+    sent_morsel = jar.filter_cookies(URL("http://h.com/"))["a"]
+    assert sent_morsel.OutputString() == "a=1"  # attributes never travel in Cookie
+
+
+# --- update_cookies inputs ----------------------------------------------------------------
+
+def test_update_cookies_accepts_mapping_pairs_simplecookie_morsels() -> None:
+    jar = CookieJar()
+    url = URL("http://h.com/")
+    jar.update_cookies({"a": "1"}, url)
+    jar.update_cookies([("b", "2")], url)
+    sc = SimpleCookie()
+    sc["c"] = "3"
+    sc["c"]["path"] = "/"
+    jar.update_cookies(sc, url)
+    m: Morsel[str] = Morsel()
+    m.set("d", "4", "4")
+    m["max-age"] = "bogus"
+    jar.update_cookies({"d": m}, url)
+    assert sent(jar, "http://h.com/") == {"a": "1", "b": "2", "c": "3", "d": "4"}
+    assert m["domain"] == "" and m["max-age"] == "bogus"  # the caller's morsel is untouched
+
+
+def test_shared_cookies_without_url_go_everywhere() -> None:
+    jar = CookieJar()
+    jar.update_cookies({"s": "x y"})
+    assert sent(jar, "http://a.com/") == {"s": '"x y"'}
+    assert sent(jar, "https://b.org/deep/path") == {"s": '"x y"'}
+
+
+def test_illegal_name_raises_like_aiohttp() -> None:
+    with pytest.raises(CookieError):
+        CookieJar().update_cookies({"bad name": "v"})
+
+
+def test_morsel_with_control_chars_is_dropped() -> None:
+    m: Morsel[str] = Morsel()
+    m.__setstate__({"key": "a", "value": "x\r\ny", "coded_value": "x\r\ny"})  # type: ignore[attr-defined]
+    jar = CookieJar()
+    jar.update_cookies({"a": m}, URL("http://h.com/"))
+    assert len(jar) == 0
+
+
+def test_malformed_set_cookie_never_poisons_the_jar() -> None:
+    jar = CookieJar()
+    set_from(
+        jar, "http://h.com/",
+        "noequals", "=novalue", "a=1\x00", "b=" + "x" * 10_000, "c=ok; Expires=32 Foo 99999",
+        "\udcff=1", "d=\x7f", "e=fine; Domain=evil.com", "f=1; Max-Age=1e9",
+    )
+    assert sent(jar, "http://h.com/") == {"c": "ok", "f": "1"}
+    set_from(jar, "http://h.com/", "g=1")
+    assert len(jar) == 3
+
+
+def test_quote_cookie() -> None:
+    for quote, expected in ((True, '"a b"'), (False, "a b")):
+        jar = CookieJar(quote_cookie=quote)
+        set_from(jar, "http://h.com/", "q=a b", 'r="x,y"', "s=plain")
+        got = sent(jar, "http://h.com/")
+        assert got["q"] == expected and got["s"] == "plain"
+        assert got["r"] == ('"x,y"' if quote else "x,y")
+
+
+# --- clearing ------------------------------------------------------------------------------
+
+def test_clear_and_clear_domain() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://example.com/", "a=1")
+    set_from(jar, "http://www.example.com/", "b=1")
+    set_from(jar, "http://badexample.com/", "c=1")
+    set_from(jar, "http://other.org/", "d=1; Secure")
+    jar.clear_domain("example.com")
+    assert sorted(m.key for m in jar) == ["c", "d"]
+    jar.clear(lambda m: bool(m["secure"]))
+    assert [m.key for m in jar] == ["c"]
+    jar.clear()
+    assert len(jar) == 0 and list(jar) == []
+    assert sent(jar, "http://badexample.com/") == {}
+
+
+def test_cookies_property_snapshot() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/p/x", "a=1")
+    cookies = jar.cookies
+    assert list(cookies) == [("h.com", "/p")]
+    assert cookies[("h.com", "/p")]["a"].value == "1"
+
+
+# --- limits and scale ------------------------------------------------------------------------
+
+def test_per_domain_limit_evicts_oldest() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/", *[f"c{i}={i}" for i in range(MAX_COOKIES_PER_DOMAIN + 5)])
+    assert len(jar) == MAX_COOKIES_PER_DOMAIN
+    got = sent(jar, "http://h.com/")
+    assert "c0" not in got and f"c{MAX_COOKIES_PER_DOMAIN + 4}" in got
+
+
+def test_many_domains_select_exactly_their_cookies() -> None:
+    jar = CookieJar()
+    for d in range(1000):
+        set_from(jar, f"http://www.d{d}.com/", *[f"k{i}={d}-{i}; Domain=d{d}.com" for i in
+                                                 range(10)])
+    assert len(jar) == 10_000
+    got = sent(jar, "http://api.d517.com/x")
+    assert got == {f"k{i}": f"517-{i}" for i in range(10)}
+
+
+# --- persistence -------------------------------------------------------------------------
+
+def test_save_load_roundtrip(tmp_path: Path, clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    set_from(jar, "http://www.h.com/app/x", "host=1; HttpOnly; SameSite=Lax",
+             "dom=2; Domain=h.com; Path=/; Secure; Max-Age=100", 'q="a b"')
+    path = tmp_path / "jar.json"
+    jar.save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert "pickle" not in path.read_text() and json.loads(path.read_text())["version"] == 1
+
+    loaded = CookieJar(clock=clock)
+    loaded.load(path)
+    assert loaded.host_only_cookies == jar.host_only_cookies
+    assert {m.key: dict(m) for m in loaded} == {m.key: dict(m) for m in jar}
+    for url in ("https://www.h.com/app/y", "https://x.h.com/", "http://www.h.com/"):
+        assert sent(loaded, url) == sent(jar, url)
+    assert sent(loaded, "https://x.h.com/") == {"dom": "2"}  # host-only stayed host-only
+    clock.advance(101)  # the absolute expiry survived the round trip
+    assert "dom" not in sent(loaded, "https://www.h.com/app/y")
+
+
+def test_save_tightens_existing_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "jar.json"
+    path.write_text("{}")
+    os.chmod(path, 0o644)
+    CookieJar().save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_load_drops_expired_and_rejects_malformed(tmp_path: Path, clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    set_from(jar, "http://h.com/", "old=1; Max-Age=5", "keep=1")
+    path = tmp_path / "jar.json"
+    jar.save(path)
+    clock.advance(10)
+    other = CookieJar(clock=clock)
+    other.load(path)
+    assert [m.key for m in other] == ["keep"]
+
+    for bad in ("[1, 2]", '{"format": "aiohttp_fast.cookiejar", "cookies": [{"name": 1}]}',
+                "not json"):
+        path.write_text(bad)
+        with pytest.raises(ValueError):
+            other.load(path)
+        assert [m.key for m in other] == ["keep"]  # unchanged
+
+
+async def test_load_reads_aiohttp_json_files(tmp_path: Path) -> None:
+    import aiohttp  # the reference implementation, used here only as a file producer
+
+    theirs = aiohttp.CookieJar()
+    theirs.update_cookies_from_headers(
+        ["h=1; HttpOnly", "d=2; Domain=h.com; Path=/p"], URL("http://www.h.com/")
+    )
+    path = tmp_path / "aiohttp.json"
+    theirs.save(path)
+    ours = CookieJar()
+    ours.load(path)
+    assert sent(ours, "http://www.h.com/p") == {"d": "2", "h": "1"}
+    assert sent(ours, "http://x.h.com/p") == {"d": "2"}
+
+
+# --- the dummy jar -----------------------------------------------------------------------
+
+def test_dummy_cookie_jar() -> None:
+    jar = DummyCookieJar()
+    jar.update_cookies({"a": "1"})
+    jar.update_cookies_from_headers(["a=1"], URL("http://h.com/"))
+    assert len(jar) == 0 and list(jar) == []
+    got = jar.filter_cookies(URL("http://h.com/"))
+    assert isinstance(got, BaseCookie) and not got
+    jar.clear()
+    jar.clear_domain("h.com")
