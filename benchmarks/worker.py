@@ -26,10 +26,12 @@ DISTRIBUTIONS = {
 }
 
 
-def pin(cpu: int) -> None:
+def pin(cpu: int | None) -> None:
+    if cpu is None:
+        return
     try:
-        if cpu in os.sched_getaffinity(0) and len(os.sched_getaffinity(0)) > 1:
-            os.sched_setaffinity(0, {cpu})
+        # Not checked against the inherited mask: the parent pins itself elsewhere.
+        os.sched_setaffinity(0, {cpu})
     except (AttributeError, OSError):
         pass  # no affinity API (macOS) or not allowed: run unpinned rather than not at all
 
@@ -59,7 +61,7 @@ def library_info(client: str) -> dict[str, Any]:
 
 def main() -> int:
     job = json.loads(sys.argv[1])
-    pin(job.get("cpu", 0))
+    pin(job.get("cpu"))
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
     from benchmarks.clients import CLIENTS
