@@ -80,18 +80,10 @@ def _check_method(method: str) -> None:
 
 
 def merge_params(url: URL, params: Any) -> URL:
-    """The URL with ``params`` (dict, pairs or str) added to its own query."""
-    if params is None:
+    """The URL with ``params`` (dict, pairs or str, as yarl reads them) added to its query."""
+    if params is None or (isinstance(params, str) and not params):
         return url
-    if isinstance(params, str):
-        if not params:
-            return url
-        extra = URL.build(query_string=params).query
-    else:
-        extra = params
-    if url.query_string:
-        return url.extend_query(extra)
-    return url.with_query(extra)
+    return url.extend_query(params)
 
 
 def _is_async_iterable(data: Any) -> bool:

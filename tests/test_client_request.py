@@ -1,0 +1,305 @@
+"""What the client puts on the wire, observed by a real server: methods, params, bodies, headers."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sys
+from typing import Any
+
+import pytest
+from multidict import MultiDict
+from yarl import URL
+
+import aiohttp_fast as aiohttp
+from aiohttp_fast import decoders
+from tests.fixtures_client import EchoServer, RawServer, read_head, seen
+
+
+async def echo(resp: aiohttp.ClientResponse) -> dict[str, Any]:
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+async def test_methods(session: aiohttp.ClientSession, echo_server: EchoServer, method: str):
+    call = getattr(session, method.lower())
+    async with call(echo_server.url()) as resp:
+        data = await echo(resp)
+    assert data["method"] == method
+
+
+async def test_head_has_no_body(session: aiohttp.ClientSession, echo_server: EchoServer):
+    async with session.head(echo_server.url()) as resp:
+        assert resp.status == 200
+        assert int(resp.headers["Content-Length"]) > 0
+        assert await resp.read() == b""
+    # the connection is still usable afterwards (HEAD body skipped, not read as the next head)
+    async with session.get(echo_server.url()) as resp:
+        assert (await echo(resp))["method"] == "GET"
+
+
+async def test_request_method_and_await_form(session, echo_server):
+    resp = await session.request("post", echo_server.url(), data=b"x")
+    data = await echo(resp)
+    assert data["method"] == "POST"
+    assert data["body"] == "x"
+
+
+async def test_default_headers(session, echo_server):
+    data = await echo(await session.get(echo_server.url()))
+    host, port = echo_server.base.host, echo_server.base.port
+    assert seen(data, "Host") == [f"{host}:{port}"]
+    assert seen(data, "Accept") == ["*/*"]
+    assert seen(data, "Accept-Encoding") == [decoders.ACCEPT_ENCODING]
+    ua = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp_fast/{aiohttp.__version__}"
+    assert seen(data, "User-Agent") == [ua]
+    # a GET without a body announces none
+    assert seen(data, "Content-Length") == []
+    assert seen(data, "Transfer-Encoding") == []
+
+
+async def test_params_forms(session, echo_server):
+    url = echo_server.url("/echo?a=1")
+    data = await echo(await session.get(url, params={"b": "2", "c": "x y"}))
+    assert data["query"] == [["a", "1"], ["b", "2"], ["c", "x y"]]
+    data = await echo(await session.get(echo_server.url(), params=[("k", "1"), ("k", "2")]))
+    assert data["query"] == [["k", "1"], ["k", "2"]]
+    data = await echo(await session.get(echo_server.url(), params="q=a b&r=1"))
+    assert data["query"] == [["q", "a b"], ["r", "1"]]
+    data = await echo(await session.get(echo_server.url(), params=MultiDict([("m", "1")])))
+    assert data["query"] == [["m", "1"]]
+
+
+async def test_data_bytes_and_str(session, echo_server):
+    data = await echo(await session.post(echo_server.url(), data=b"\x00\x01raw"))
+    assert data["body"] == "\x00\x01raw"
+    assert seen(data, "Content-Length") == ["5"]
+    data = await echo(await session.post(echo_server.url(), data="héllo"))
+    assert data["body"].encode("latin-1").decode() == "héllo"
+    assert seen(data, "Content-Type") == ["text/plain; charset=utf-8"]
+
+
+async def test_data_form_urlencoded(session, echo_server):
+    data = await echo(await session.post(echo_server.url(), data={"a": "1", "b": "x y"}))
+    assert data["body"] == "a=1&b=x+y"
+    assert seen(data, "Content-Type") == ["application/x-www-form-urlencoded"]
+    data = await echo(await session.post(echo_server.url(), data=[("a", 1), ("a", 2)]))
+    assert data["body"] == "a=1&a=2"
+
+
+async def test_data_formdata_with_file(session, echo_server):
+    if not hasattr(aiohttp, "FormData"):
+        pytest.skip("formdata module not available")
+    form = aiohttp.FormData()
+    form.add_field("name", "value")
+    form.add_field("file", io.BytesIO(b"file-bytes"), filename="f.bin")
+    data = await echo(await session.post(echo_server.url(), data=form))
+    ctype = seen(data, "Content-Type")[0]
+    assert ctype.startswith("multipart/form-data; boundary=")
+    assert "file-bytes" in data["body"]
+    assert 'filename="f.bin"' in data["body"]
+
+
+async def test_data_async_iterable_is_chunked(session, echo_server):
+    async def gen():
+        for part in (b"one ", b"two ", b"three"):
+            yield part
+
+    data = await echo(await session.post(echo_server.url(), data=gen()))
+    assert data["body"] == "one two three"
+    assert seen(data, "Transfer-Encoding") == ["chunked"]
+    assert seen(data, "Content-Length") == []
+
+
+async def test_chunked_flag_with_bytes(session, echo_server, raw_server: RawServer):
+    heads: list[bytes] = []
+
+    async def handler(reader, writer):
+        head = await read_head(reader)
+        heads.append(head)
+        body = b""
+        while not body.endswith(b"0\r\n\r\n"):
+            body += await reader.read(100)
+        heads.append(body)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async def gen():
+        yield b"abc"
+
+    async with session.post(url, data=gen(), chunked=True) as resp:
+        assert resp.status == 200
+    assert b"Transfer-Encoding: chunked" in heads[0]
+    assert heads[1] == b"3\r\nabc\r\n0\r\n\r\n"
+
+
+async def test_json(session, echo_server):
+    data = await echo(await session.post(echo_server.url(), json={"a": [1, 2]}))
+    assert json.loads(data["body"]) == {"a": [1, 2]}
+    assert seen(data, "Content-Type") == ["application/json"]
+
+
+async def test_json_and_data_conflict(session, echo_server):
+    with pytest.raises(ValueError):
+        await session.post(echo_server.url(), data=b"x", json={})
+
+
+async def test_json_serialize(echo_server):
+    async with aiohttp.ClientSession(json_serialize=lambda o: '"custom"') as s:
+        data = await echo(await s.post(echo_server.url(), json={"a": 1}))
+    assert data["body"] == '"custom"'
+
+
+async def test_headers_merge_and_override(echo_server):
+    async with aiohttp.ClientSession(headers={"X-Session": "s", "X-Both": "s"}) as s:
+        data = await echo(
+            await s.get(echo_server.url(), headers={"X-Both": "r", "X-Req": "r", "Accept": "a/b"})
+        )
+    assert seen(data, "X-Session") == ["s"]
+    assert seen(data, "X-Both") == ["r"]
+    assert seen(data, "X-Req") == ["r"]
+    assert seen(data, "Accept") == ["a/b"]
+
+
+async def test_skip_auto_headers(echo_server):
+    async with aiohttp.ClientSession(skip_auto_headers=["User-Agent"]) as s:
+        data = await echo(await s.get(echo_server.url(), skip_auto_headers=["Accept-Encoding"]))
+    assert seen(data, "User-Agent") == []
+    assert seen(data, "Accept-Encoding") == []
+    assert seen(data, "Accept") == ["*/*"]
+
+
+async def test_user_content_encoding_keeps_body(session, echo_server):
+    data = await echo(
+        await session.post(
+            echo_server.url(), data=b"already", headers={"Content-Encoding": "x-custom"},
+            compress=True,
+        )
+    )
+    assert data["body"] == "already"
+    assert seen(data, "Content-Encoding") == ["x-custom"]
+
+
+@pytest.mark.parametrize("coding", ["deflate", "gzip"])
+async def test_compress(session, echo_server, coding):
+    data = await echo(await session.post(echo_server.url(), data=b"z" * 1000, compress=coding))
+    assert seen(data, "Content-Encoding") == [coding]
+    # aiohttp.web decompresses request bodies itself: the wire size shows compression happened
+    assert data["body"] == "z" * 1000
+    assert int(seen(data, "Content-Length")[0]) < 100
+
+
+async def test_auth_and_url_credentials(session, echo_server):
+    data = await echo(await session.get(echo_server.url(), auth=aiohttp.BasicAuth("u", "p")))
+    assert seen(data, "Authorization") == ["Basic dTpw"]
+    url = echo_server.url().with_user("user").with_password("pw")
+    data = await echo(await session.get(url))
+    assert seen(data, "Authorization") == [aiohttp.BasicAuth("user", "pw").encode()]
+    with pytest.raises(ValueError):
+        await session.get(url, auth=aiohttp.BasicAuth("u", "p"))
+
+
+async def test_session_auth(echo_server):
+    async with aiohttp.ClientSession(auth=aiohttp.BasicAuth("s", "x")) as s:
+        data = await echo(await s.get(echo_server.url()))
+    assert seen(data, "Authorization") == [aiohttp.BasicAuth("s", "x").encode()]
+
+
+async def test_cookies_session_request_and_jar(echo_server):
+    # an IP-address host needs unsafe=True, as with aiohttp's jar
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookies={"sess": "1"}, cookie_jar=jar) as s:
+        await (await s.get(echo_server.url("/set-cookie?jar=2"))).read()
+        data = await echo(await s.get(echo_server.url(), cookies={"req": "3"}))
+    cookie = "; ".join(seen(data, "Cookie"))
+    assert "sess=1" in cookie
+    assert "jar=2" in cookie
+    assert "req=3" in cookie
+
+
+async def test_invalid_method_and_crlf(session, echo_server):
+    with pytest.raises(ValueError):
+        await session.request("GE T", echo_server.url())
+    with pytest.raises(ValueError):
+        await session.get(echo_server.url(), headers={"X-Bad": "a\r\nInjected: 1"})
+    with pytest.raises(ValueError):
+        await session.get(URL(str(echo_server.url()) + "%0d%0a", encoded=True).with_path(
+            "/echo\r\nX: y", encoded=True))
+
+
+async def test_invalid_urls(session):
+    with pytest.raises(aiohttp.InvalidUrlClientError):
+        await session.get("/relative/only")
+    with pytest.raises(aiohttp.NonHttpUrlClientError):
+        await session.get("ftp://example.com/")
+
+
+async def test_expect100(session, echo_server):
+    data = await echo(await session.post(echo_server.url(), data=b"body", expect100=True))
+    assert seen(data, "Expect") == ["100-continue"]
+    assert data["body"] == "body"
+
+
+async def test_expect100_final_answer_skips_body(session, raw_server):
+    got: list[bytes] = []
+
+    async def handler(reader, writer):
+        got.append(await read_head(reader))
+        writer.write(b"HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        got.append(await reader.read(100))
+
+    url = await raw_server.start(handler)
+    async with session.post(url, data=b"secret", expect100=True) as resp:
+        assert resp.status == 417
+    await asyncio.sleep(0)
+    assert b"Expect: 100-continue" in got[0]
+
+
+async def test_version_10(echo_server):
+    async with aiohttp.ClientSession(version=aiohttp.HttpVersion10) as s:
+        data = await echo(await s.get(echo_server.url()))
+    assert data["version"] == [1, 0]
+
+
+async def test_base_url(echo_server):
+    async with aiohttp.ClientSession(base_url=echo_server.base) as s:
+        data = await echo(await s.get("echo/sub"))
+    assert data["path"] == "/echo/sub"
+    with pytest.raises(ValueError):
+        aiohttp.ClientSession(base_url="http://example.com/no-slash")
+
+
+async def test_ipv6_and_unix(echo_server_v6, echo_unix):
+    async with aiohttp.ClientSession() as s:
+        data = await echo(await s.get(echo_server_v6.url()))
+        assert seen(data, "Host") == [f"[::1]:{echo_server_v6.base.port}"]
+    async with aiohttp.ClientSession(connector=aiohttp.UnixConnector(path=echo_unix)) as s:
+        data = await echo(await s.get("http://unix.example/echo"))
+        assert seen(data, "Host") == ["unix.example"]
+
+
+async def test_plain_proxy_uses_absolute_form(session, raw_server):
+    seen_heads: list[bytes] = []
+
+    async def handler(reader, writer):
+        seen_heads.append(await read_head(reader))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+
+    proxy = await raw_server.start(handler)
+    try:
+        async with session.get(
+            "http://example.invalid/path?q=1",
+            proxy=proxy,
+            proxy_auth=aiohttp.BasicAuth("pu", "pp"),
+        ) as resp:
+            assert await resp.read() == b"ok"
+    except NotImplementedError:
+        pytest.skip("the connector does not support proxies yet")
+    head = seen_heads[0]
+    assert head.startswith(b"GET http://example.invalid/path?q=1 HTTP/1.1\r\n")
+    assert b"Proxy-Authorization: " + aiohttp.BasicAuth("pu", "pp").encode().encode() in head
