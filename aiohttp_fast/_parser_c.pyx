@@ -32,6 +32,7 @@ from cpython.object cimport PyObject
 from libc.string cimport memcmp, memcpy
 
 from aiohttp_fast._llhttp cimport *
+from multidict cimport CIMultiDict_New, MultiDict_Add, MultiDict_CAPI, MultiDict_GetCAPI
 
 from multidict import CIMultiDict, istr
 
@@ -65,7 +66,9 @@ cdef extern from "Python.h":
     object PyType_GenericAlloc(type t, Py_ssize_t nitems)
 
 cdef type _ResponseMessage = ResponseMessage
-cdef object _CIMultiDict = CIMultiDict
+# multidict's C API: headers go straight into a CIMultiDict as they are parsed (no list of
+# (name, value) tuples to build, walk and free).
+cdef MultiDict_CAPI* _MD = MultiDict_GetCAPI()
 
 
 # Header names -> pre-built (bytes, istr) pairs, looked up straight from llhttp's span (no bytes
@@ -84,27 +87,43 @@ cdef enum:
     NAME_SLOTS = 4096      # power of two
     NAME_MAX = 2048        # at most half full: probe chains stay short
     NAME_MAX_LEN = 64
+    NAME_PROBES = 8
 
 cdef NameSlot _SLOTS[NAME_SLOTS]
 cdef Py_ssize_t _N_NAMES = 0
 cdef list _NAME_KEEP = []
 
 
+cdef inline uint64_t _load_upto8(const char* s, Py_ssize_t n) noexcept:
+    cdef uint64_t v = 0
+    memcpy(&v, s, <size_t>n)
+    return v
+
+
 cdef inline NameSlot* _find_name(const char* s, Py_ssize_t n) noexcept:
-    # FNV-1a; returns the matching slot or the empty slot where the name would go.
-    cdef uint64_t h = 14695981039346656037ULL
-    cdef Py_ssize_t i
+    # Returns the matching slot, else the empty slot where the name would go, else NULL (the
+    # probe limit keeps a flood of colliding names from making lookups slow). The hash reads
+    # the length and at most 24 bytes: names differ early or late, and memcmp settles it.
+    cdef uint64_t h = <uint64_t>n * 0x9E3779B97F4A7C15ULL
+    cdef Py_ssize_t i, probe
     cdef NameSlot* slot
-    for i in range(n):
-        h = (h ^ <unsigned char>s[i]) * 1099511628211ULL
-    i = <Py_ssize_t>((h ^ (h >> 29)) & (NAME_SLOTS - 1))
-    while True:
+    if n >= 8:
+        h = (h ^ _load_upto8(s, 8)) * 0xFF51AFD7ED558CCDULL
+        h = (h ^ _load_upto8(s + n - 8, 8)) * 0xC4CEB9FE1A85EC53ULL
+        if n > 16:
+            h = (h ^ _load_upto8(s + (n >> 1) - 4, 8)) * 0xFF51AFD7ED558CCDULL
+    else:
+        h = (h ^ _load_upto8(s, n)) * 0xFF51AFD7ED558CCDULL
+    h ^= h >> 31
+    i = <Py_ssize_t>(h & (NAME_SLOTS - 1))
+    for probe in range(NAME_PROBES):
         slot = &_SLOTS[i]
         if slot.raw == NULL:
             return slot
         if slot.length == n and memcmp(slot.chars, s, <size_t>n) == 0:
             return slot
         i = (i + 1) & (NAME_SLOTS - 1)
+    return NULL
 
 
 cdef int _add_name(NameSlot* slot, bytes raw, object name) except -1:
@@ -129,7 +148,7 @@ def _load_known_names():
             for variant in (canon, canon.lower()):
                 raw = variant.encode("ascii")
                 slot = _find_name(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw))
-                if slot.raw == NULL:
+                if slot != NULL and slot.raw == NULL:
                     _add_name(slot, raw, istr(variant))
 
 
@@ -184,7 +203,7 @@ cdef class ResponseParser:
     cdef bint _have_reason
     cdef object _raw_name
     cdef object _name
-    cdef list _pairs
+    cdef object _headers         # CIMultiDict being filled
     cdef list _raw
     cdef Py_ssize_t _count        # header (then trailer) lines in this message
     cdef Py_ssize_t _ext_len      # chunk-extension bytes on the current chunk-size line
@@ -211,7 +230,7 @@ cdef class ResponseParser:
         self._span_len = 0
         self._buf_len = 0
         self._in_buf = False
-        self._pairs = []
+        self._headers = None
         self._raw = []
 
     def __dealloc__(self):
@@ -436,9 +455,9 @@ cdef class ResponseParser:
         self._have_reason = False
         self._count = 0
         self._ext_len = 0
-        if self._pairs:
-            self._pairs = []
-            self._raw = []
+        self._headers = CIMultiDict_New(_MD, 16)
+        if self._raw:
+            del self._raw[:]  # the message got a tuple copy: the list can be reused
         return 0
 
     cdef inline int _on_field_complete(self) except -1:
@@ -457,13 +476,14 @@ cdef class ResponseParser:
             chars = self._span_ptr
             n = self._span_len if chars != NULL else 0
         slot = _find_name(chars, n)
-        if slot.raw != NULL:
+        if slot != NULL and slot.raw != NULL:
             self._raw_name = <object>slot.raw
             self._name = <object>slot.name
         else:
             raw = PyBytes_FromStringAndSize(chars, n)
             name = istr(PyUnicode_DecodeLatin1(chars, n, NULL))
-            _add_name(slot, raw, name)
+            if slot != NULL:
+                _add_name(slot, raw, name)
             self._raw_name = raw
             self._name = name
         self._span_ptr = NULL
@@ -491,7 +511,7 @@ cdef class ResponseParser:
             n -= 1
         raw = PyBytes_FromStringAndSize(chars, n)
         value = PyUnicode_DecodeUTF8(chars, n, "surrogateescape")
-        self._pairs.append((self._name, value))
+        MultiDict_Add(_MD, self._headers, self._name, value)
         self._raw.append((self._raw_name, raw))
         return 0
 
@@ -517,7 +537,7 @@ cdef class ResponseParser:
             p.flags = <unsigned short>(flags | F_SKIPBODY)  # so should_keep_alive sees it
         should_close = upgrade or not llhttp_should_keep_alive(p)
         content_length = p.content_length if flags & F_CONTENT_LENGTH else None
-        headers = _CIMultiDict(self._pairs)
+        headers = self._headers
         msg = _new_message(version, status, self._reason, headers, tuple(self._raw),
                            should_close, (flags & F_CHUNKED) != 0, upgrade, content_length)
         self._count = 0
