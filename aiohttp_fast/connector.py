@@ -27,6 +27,7 @@ from .client_exceptions import (
     UnixClientConnectorError,
 )
 from .protocol import ResponseHandler
+from .proxy import create_proxy_connection
 from .resolver import (
     AbstractResolver,
     DefaultResolver,
@@ -701,7 +702,7 @@ class TCPConnector(BaseConnector):
         self, req: ConnectTarget, traces: list[Trace], timeout: ClientTimeout
     ) -> ResponseHandler:
         """Connect through ``req.proxy`` (plain, or a CONNECT tunnel for TLS targets)."""
-        raise NotImplementedError("proxies are not supported yet")
+        return await create_proxy_connection(self, req, traces, timeout)
 
     async def _create_direct_connection(
         self,
