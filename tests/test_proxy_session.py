@@ -6,6 +6,7 @@ server received.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import socket
 import ssl
@@ -15,9 +16,15 @@ import pytest
 
 import aiohttp_fast.client as client_module
 from aiohttp_fast.auth import BasicAuth
-from aiohttp_fast.client_exceptions import ClientHttpProxyError, ClientProxyConnectionError
+from aiohttp_fast.client_exceptions import (
+    ClientConnectorCertificateError,
+    ClientHttpProxyError,
+    ClientProxyConnectionError,
+    ConnectionTimeoutError,
+)
 from aiohttp_fast.connector import TCPConnector
 from aiohttp_fast.proxy import create_proxy_connection
+from aiohttp_fast.timeouts import ClientTimeout
 from tests.fixtures_proxy import PROXY_PASSWORD, PROXY_USER, ProxyProcess, Relay, TargetServer
 
 ClientSession = client_module.ClientSession
@@ -136,8 +143,6 @@ async def test_https_target_verifies_the_target_not_the_proxy(
     http_proxy: ProxyProcess, https_target: TargetServer
 ) -> None:
     # Default verification (system CAs) must reject the test CA's certificate of the *target*.
-    from aiohttp_fast.client_exceptions import ClientConnectorCertificateError
-
     async with ClientSession() as session:
         with pytest.raises(ClientConnectorCertificateError):
             await session.get(https_target.url("/"), proxy=http_proxy.url)
@@ -150,23 +155,20 @@ async def test_https_target_proxy_auth_and_url_credentials(
     proxy_tls_client_context: ssl.SSLContext,
 ) -> None:
     auth = BasicAuth(PROXY_USER, PROXY_PASSWORD)
-    async with ClientSession() as session:
-        async with session.get(
-            https_target.url("/a"),
-            proxy=auth_proxy.url,
-            proxy_auth=auth,
-            ssl=proxy_tls_client_context,
-        ) as resp:
-            assert resp.status == 200
-        # A different proxy setting is a different pool key: a second CONNECT.
-        async with session.get(
-            https_target.url("/b"), proxy=with_auth(auth_proxy), ssl=proxy_tls_client_context
-        ) as resp:
-            assert resp.status == 200
+    # One session each, so that each request opens its own tunnel.
+    for path, kwargs in (
+        ("/explicit", {"proxy": auth_proxy.url, "proxy_auth": auth}),
+        ("/in-url", {"proxy": with_auth(auth_proxy)}),
+    ):
+        async with ClientSession() as session:
+            async with session.get(
+                https_target.url(path), ssl=proxy_tls_client_context, **kwargs
+            ) as resp:
+                assert resp.status == 200
     recs = auth_proxy.records(port=https_target.port)
-    assert [r["method"] for r in recs] == ["CONNECT"] * len(recs) and recs
-    assert {r["headers"]["proxy-authorization"] for r in recs} == {auth.encode()}
-    assert [s["path"] for s in https_target.seen] == ["/a", "/b"]
+    assert [r["method"] for r in recs] == ["CONNECT", "CONNECT"]
+    assert [r["headers"]["proxy-authorization"] for r in recs] == [auth.encode()] * 2
+    assert [s["path"] for s in https_target.seen] == ["/explicit", "/in-url"]
     assert all("Proxy-Authorization" not in s["headers"] for s in https_target.seen)
 
 
@@ -217,6 +219,31 @@ async def test_unreachable_proxy(http_target: TargetServer) -> None:
         with pytest.raises(ClientProxyConnectionError) as excinfo:
             await session.get(http_target.url("/"), proxy=f"http://127.0.0.1:{port}")
     assert excinfo.value.port == port
+
+
+async def test_proxy_that_never_answers_connect_times_out() -> None:
+    got_connect, handler_done = asyncio.Event(), asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            got_connect.set()
+            await reader.read()  # until the client gives up and closes
+        finally:
+            writer.close()
+            handler_done.set()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with ClientSession(timeout=ClientTimeout(sock_connect=0.2)) as session:
+            with pytest.raises(ConnectionTimeoutError):
+                await session.get("https://example.invalid/", proxy=f"http://127.0.0.1:{port}")
+        assert got_connect.is_set()
+        await handler_done.wait()  # the client closed its end: the handler saw EOF
+    finally:
+        server.close()
+        await server.wait_closed()
 
 
 # ---- trust_env: HTTP(S)_PROXY, NO_PROXY, netrc ----
