@@ -94,10 +94,8 @@ def resolve_location(current: URL, location: str, *, requote: bool = True) -> UR
     scheme = target.scheme
     if scheme and scheme not in _HTTP_SCHEMES:
         raise NonHttpUrlRedirectClientError(location)
-    if not target.is_absolute():
-        if scheme:
-            raise InvalidUrlRedirectClientError(location, "Server attempted redirecting to a "
-                                                "location that does not look like a URL")
+    if not scheme:
+        # relative, or scheme-relative ("//host/path"): resolved against the current URL
         try:
             target = current.join(target)
         except ValueError as exc:
