@@ -7,10 +7,12 @@ cdef frozenset _LEGAL_CHARS
 cdef frozenset _UNESCAPED_CHARS
 cdef frozenset _KNOWN_ATTRS
 cdef frozenset _FLAG_ATTRS
+cdef dict _BLANK_ATTRS
 cdef dict _MONTHS
 cdef tuple _DAYS_IN_MONTH
 
 cdef bint _is_forbidden_ctl(Py_UCS4 c)
+cdef bint _is_name_char(Py_UCS4 c)
 cdef bint _is_date_delimiter(Py_UCS4 c)
 cdef bint _is_digit(Py_UCS4 c)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import operator
 import os
 import pathlib
 import time
@@ -94,6 +95,8 @@ MAX_COOKIES_TOTAL = 30_000
 # Over the total limit, evict down to this fraction at once so eviction is amortised.
 _TOTAL_LOW_WATER = int(MAX_COOKIES_TOTAL * 0.9)
 
+_MEMO_LIMIT = 512
+_SEND_ORDER = operator.attrgetter("order")
 _SECURE_SCHEMES = frozenset(("https", "wss"))
 _EMPTY_URL = URL()
 
@@ -113,7 +116,7 @@ class _Entry:
     """One stored cookie: its Morsel plus what selecting it needs, precomputed."""
 
     __slots__ = ("morsel", "name", "domain", "path", "host_only", "secure", "expires",
-                 "created", "send")
+                 "created", "send", "rank", "order")
 
     def __init__(
         self, morsel: Morsel[str], name: str, domain: str, path: str, host_only: bool,
@@ -128,6 +131,10 @@ class _Entry:
         self.expires = expires
         self.created = created
         self.send: Morsel[str] | None = None  # the name=value-only Morsel filter_cookies hands out
+        # Among same-name matches the most specific wins: longest path, then deepest domain,
+        # then oldest. Sending order (RFC 6265 5.4): longest path first, then oldest.
+        self.rank = (len(path), len(domain), -created)
+        self.order = (-len(path), created)
 
 
 class CookieJar:
@@ -170,6 +177,11 @@ class CookieJar:
         self._count = 0
         self._expiry_heap: list[tuple[float, int, _Entry]] = []
         self._seq = itertools.count()
+        self._bump()
+
+    def _bump(self) -> None:
+        # Any change to the stored cookies invalidates the memoised selections.
+        self._selections: dict[tuple[str, str, bool], tuple[float, dict[str, Morsel[str]]]] = {}
 
     # --- properties aiohttp exposes -----------------------------------------------------
     @property
@@ -292,6 +304,8 @@ class CookieJar:
         old = bucket.pop(key, None) if bucket is not None else None
         if old is not None:
             self._count -= 1
+            if self._selections:
+                self._bump()
         if expires is not None and expires <= self._clock():
             # An expiry in the past is how servers delete a cookie: it is not stored.
             if bucket is not None and not bucket:
@@ -306,6 +320,8 @@ class CookieJar:
         entry = _Entry(morsel, name, domain, path, host_only, expires, created)
         bucket[key] = entry
         self._count += 1
+        if self._selections:
+            self._bump()
         if expires is not None:
             heapq.heappush(self._expiry_heap, (expires, next(self._seq), entry))
         if self._count > MAX_COOKIES_TOTAL:
@@ -320,6 +336,7 @@ class CookieJar:
         for k in stale:
             del bucket[k]
         self._count -= len(stale)
+        self._bump()
 
     def _purge(self) -> None:
         """Over the total limit: drop expired cookies, then the oldest, to the low-water mark."""
@@ -336,6 +353,8 @@ class CookieJar:
             if bucket is not None and bucket.get(key) is entry:
                 del bucket[key]
                 self._count -= 1
+                if self._selections:
+                    self._bump()
                 if not bucket:
                     del self._domains[entry.domain]
 
@@ -368,11 +387,42 @@ class CookieJar:
             secure = request_url.origin() in self._treat_as_secure_origin
         req_path = request_url.path or "/"
         now = self._clock()
+        # Sessions ask again and again for the same few URLs: the selection for a
+        # (host, path, secure) is memoised until the jar changes or a chosen cookie expires.
+        memo_key = (host, req_path, secure)
+        memo = self._selections.get(memo_key)
+        if memo is not None and now < memo[0]:
+            dict.update(filtered, memo[1])
+            return filtered
         domains = self._domains
+        # (bucket, exact host?) pairs that can hold matching cookies
+        buckets: list[tuple[dict[tuple[str, str], _Entry], bool]] = []
+        shared = domains.get("")
+        if shared is not None:
+            buckets.append((shared, True))
+        if host:
+            if is_ip_address(host):
+                # An address has no parent domains; its cookies exist only in unsafe jars.
+                bucket = domains.get(host)
+                if bucket is not None:
+                    buckets.append((bucket, True))
+            else:
+                # Walk this host's own suffixes: only those buckets can hold matching cookies.
+                d = host
+                while True:
+                    bucket = domains.get(d)
+                    if bucket is not None:
+                        buckets.append((bucket, d == host))
+                    dot = d.find(".")
+                    if dot < 0:
+                        break
+                    d = d[dot + 1 :]
+        if not buckets:
+            self._memoise(memo_key, float("inf"), {})
+            return filtered
         selected: dict[str, _Entry] = {}
         expired: list[_Entry] = []
-
-        def scan(bucket: dict[tuple[str, str], _Entry], exact: bool) -> None:
+        for bucket, exact in buckets:
             for entry in bucket.values():
                 if entry.host_only and not exact:
                     continue
@@ -381,48 +431,36 @@ class CookieJar:
                 if entry.expires is not None and entry.expires <= now:
                     expired.append(entry)
                     continue
-                if not path_match(req_path, entry.path):
+                if entry.path != "/" and not path_match(req_path, entry.path):
                     continue
-                prev = selected.get(entry.name)
-                if prev is None or (len(entry.path), len(entry.domain), -entry.created) > (
-                    len(prev.path), len(prev.domain), -prev.created
-                ):
-                    selected[entry.name] = entry
-
-        shared = domains.get("")
-        if shared is not None:
-            scan(shared, True)
-        if host:
-            if is_ip_address(host):
-                # An address has no parent domains; its cookies exist only in unsafe jars.
-                bucket = domains.get(host)
-                if bucket is not None:
-                    scan(bucket, True)
-            else:
-                # Walk this host's own suffixes: only those buckets can hold matching cookies.
-                d = host
-                while True:
-                    bucket = domains.get(d)
-                    if bucket is not None:
-                        scan(bucket, d == host)
-                    dot = d.find(".")
-                    if dot < 0:
-                        break
-                    d = d[dot + 1 :]
+                name = entry.name
+                prev = selected.get(name)
+                if prev is None or entry.rank > prev.rank:
+                    selected[name] = entry
         if expired:
             self._delete(expired)
-        if not selected:
-            return filtered
         entries = list(selected.values())
         if len(entries) > 1:
-            entries.sort(key=lambda e: (-len(e.path), e.created))
+            entries.sort(key=_SEND_ORDER)
+        chosen: dict[str, Morsel[str]] = {}
+        valid_until = float("inf")
         for entry in entries:
             send = entry.send
             if send is None:
                 send = entry.send = self._send_morsel(entry.morsel)
-            # BaseCookie.__setitem__ would re-encode a Morsel's value: store it as built
-            dict.__setitem__(filtered, entry.name, send)
+            chosen[entry.name] = send
+            if entry.expires is not None and entry.expires < valid_until:
+                valid_until = entry.expires
+        self._memoise(memo_key, valid_until, chosen)
+        # BaseCookie.__setitem__ would re-encode a Morsel's value: store them as built
+        dict.update(filtered, chosen)
         return filtered
+
+    def _memoise(self, key: tuple[str, str, bool], valid_until: float,
+                 chosen: dict[str, Morsel[str]]) -> None:
+        if len(self._selections) >= _MEMO_LIMIT:
+            self._selections.clear()  # many distinct URLs: start over rather than grow
+        self._selections[key] = (valid_until, chosen)
 
     def _send_morsel(self, morsel: Morsel[str]) -> Morsel[str]:
         value = morsel.value
@@ -501,6 +539,7 @@ class CookieJar:
         self._count = fresh._count
         self._expiry_heap = fresh._expiry_heap
         self._seq = fresh._seq
+        self._bump()
 
     def _load_record(self, rec: Mapping[str, Any]) -> None:
         expires = rec["expires"]
@@ -539,6 +578,7 @@ class CookieJar:
         if key not in bucket:
             self._count += 1
         bucket[key] = entry
+        self._bump()
         if entry.expires is not None:
             heapq.heappush(self._expiry_heap, (entry.expires, next(self._seq), entry))
 

@@ -251,3 +251,17 @@ def test_cookie_date_matches_timegm(y: int, mo: int, d: int, h: int, mi: int, s:
     text = f"Mon, {d:02d} {months[mo - 1]} {y} {h:02d}:{mi:02d}:{s:02d} GMT"
     assert cookie_helpers.parse_cookie_date(text) == _ts(y, mo, d, h, mi, s)
     assert _cookie_py.parse_cookie_date(text) == _ts(y, mo, d, h, mi, s)
+
+
+def test_name_char_ranges_match_the_declared_set() -> None:
+    for c in range(0x110):
+        assert _cookie_py._is_name_char(c) == (chr(c) in _cookie_py._NAME_CHARS), hex(c)
+
+
+def test_make_morsel_equals_a_normally_built_one(cookie_impl: ModuleType) -> None:
+    ref: http.cookies.Morsel[str] = http.cookies.Morsel()
+    ref.set("a", "b c", '"b c"')
+    ref["path"] = "/"
+    got = cookie_impl.make_morsel("a", "b c", '"b c"', {"path": "/"})
+    assert got == ref and got.OutputString() == ref.OutputString()
+    assert dict(got) == dict(ref)
