@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 __all__ = ("Pool",)
 
-C = TypeVar("C")
+class Pool:
+    """Slots, idle connections (any object) and FIFO waiters for one connector.
 
-
-class Pool(Generic[C]):
-    """Slots, idle connections (any object ``C``) and FIFO waiters for one connector."""
+    Not generic on purpose: it is meant to compile as a Cython ``cdef class``.
+    """
 
     __slots__ = ("limit", "limit_per_host", "_acquired", "_per_key", "_idle", "_waiters")
 
@@ -42,7 +42,7 @@ class Pool(Generic[C]):
         self.limit_per_host: int = limit_per_host
         self._acquired: int = 0
         self._per_key: dict[Any, int] = {}
-        self._idle: dict[Any, deque[tuple[C, float]]] = {}
+        self._idle: dict[Any, deque[tuple[Any, float]]] = {}
         self._waiters: deque[tuple[Any, asyncio.Future[None]]] = deque()
 
     # -- slots ---------------------------------------------------------------------------------
@@ -156,14 +156,14 @@ class Pool(Generic[C]):
 
     # -- idle connections ------------------------------------------------------------------------
 
-    def put_idle(self, key: Any, conn: C, now: float) -> None:
+    def put_idle(self, key: Any, conn: Any, now: float) -> None:
         """Keep ``conn`` (released at ``now``) for reuse by ``key``. Call before release_slot."""
         idle = self._idle.get(key)
         if idle is None:
             self._idle[key] = idle = deque()
         idle.append((conn, now))
 
-    def pop_idle(self, key: Any) -> tuple[C, float] | None:
+    def pop_idle(self, key: Any) -> tuple[Any, float] | None:
         """The oldest idle connection of ``key`` and its release time, or None."""
         idle = self._idle.get(key)
         if idle is None:
@@ -180,13 +180,13 @@ class Pool(Generic[C]):
             return len(idle) if idle is not None else 0
         return sum(len(d) for d in self._idle.values())
 
-    def expire(self, cutoff: float) -> tuple[list[C], float | None]:
+    def expire(self, cutoff: float) -> tuple[list[Any], float | None]:
         """Remove the idle connections released at or before ``cutoff``.
 
         Returns them (to be closed) and the oldest release time still idle (None if none), from
         which the caller schedules the next sweep.
         """
-        expired: list[C] = []
+        expired: list[Any] = []
         oldest: float | None = None
         for key in list(self._idle):
             idle = self._idle[key]
@@ -198,7 +198,7 @@ class Pool(Generic[C]):
                 oldest = idle[0][1]
         return expired, oldest
 
-    def drain_idle(self) -> list[C]:
+    def drain_idle(self) -> list[Any]:
         """Remove and return every idle connection."""
         conns = [conn for idle in self._idle.values() for conn, _ in idle]
         self._idle.clear()

@@ -37,7 +37,7 @@ from .resolver import (
     is_ip_address,
 )
 from .timeouts import ClientTimeout
-from .tls import SSL_ALLOWED_TYPES, Fingerprint, resolve_ssl, translate_connect_error
+from .tls import Fingerprint, merge_ssl_params, resolve_ssl, translate_connect_error
 from .tracing import Trace
 from .typedefs import ConnectionKey
 
@@ -194,10 +194,12 @@ class BaseConnector:
         # Kept for aiohttp compatibility: modern asyncio closes TLS transports reliably, and
         # close() aborts any that do not finish their shutdown in time.
         self._cleanup_closed = enable_cleanup_closed
-        self._pool: Pool[ResponseHandler] = Pool(limit, limit_per_host)
+        self._pool = Pool(limit, limit_per_host)
         self._acquired: set[ResponseHandler] = set()
         self._sweep_handle: asyncio.TimerHandle | None = None
         self._closed = False
+        # How long close() lets transports finish closing (TLS close_notify) before aborting.
+        self._close_grace = 2.0
         loop_ = self._loop
         self._factory: Callable[[], ResponseHandler] = lambda: ResponseHandler(loop_)
 
@@ -251,7 +253,7 @@ class BaseConnector:
                 proto.close()
         pending = [p.closed for p in protos if not p.closed.done()]
         if pending:
-            _, late = await asyncio.wait(pending, timeout=2.0)
+            _, late = await asyncio.wait(pending, timeout=self._close_grace)
             if late:
                 for proto in protos:
                     if not proto.closed.done():
@@ -553,16 +555,20 @@ class TCPConnector(BaseConnector):
     def __init__(
         self,
         *,
-        ssl: bool | _ssl.SSLContext | Fingerprint = True,
+        verify_ssl: bool = True,
+        fingerprint: bytes | None = None,
         use_dns_cache: bool = True,
         ttl_dns_cache: float | None = 10,
         dns_cache_max_size: int = 1000,
         family: socket.AddressFamily | int = 0,
+        ssl_context: _ssl.SSLContext | None = None,
+        ssl: bool | _ssl.SSLContext | Fingerprint = True,
         local_addr: tuple[str, int] | None = None,
         resolver: AbstractResolver | None = None,
         happy_eyeballs_delay: float | None = 0.25,
         interleave: int | None = None,
         socket_factory: SocketFactory | None = None,
+        ssl_shutdown_timeout: float | None | Any = _SENTINEL,
         keepalive_timeout: float | None | Any = _SENTINEL,
         force_close: bool = False,
         limit: int = 100,
@@ -580,11 +586,11 @@ class TCPConnector(BaseConnector):
             loop=loop,
             timeout_ceil_threshold=timeout_ceil_threshold,
         )
-        if not isinstance(ssl, SSL_ALLOWED_TYPES):
-            raise TypeError(
-                f"ssl should be SSLContext, Fingerprint, or bool, got {ssl!r} instead."
-            )
-        self._ssl = ssl
+        self._ssl = merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
+        if ssl_shutdown_timeout is not _SENTINEL:
+            warnings.warn("ssl_shutdown_timeout is deprecated", DeprecationWarning, 2)
+            if ssl_shutdown_timeout is not None:
+                self._close_grace = float(ssl_shutdown_timeout)
         self._resolver_owner = resolver is None
         self._resolver: AbstractResolver = resolver or DefaultResolver(loop=self._loop)
         self._use_dns_cache = use_dns_cache

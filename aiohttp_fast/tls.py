@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import warnings
 from functools import lru_cache
 from hashlib import sha256
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = (
     "Fingerprint",
     "SSL_ALLOWED_TYPES",
     "default_ssl_context",
+    "merge_ssl_params",
     "resolve_ssl",
     "translate_connect_error",
 )
@@ -125,6 +127,44 @@ def resolve_ssl(
     raise TypeError(
         f"ssl should be SSLContext, Fingerprint, or bool, got {value!r} instead."
     )
+
+
+def merge_ssl_params(
+    ssl_value: Any,
+    verify_ssl: bool | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    fingerprint: bytes | None = None,
+) -> Any:
+    """Fold aiohttp's deprecated ``verify_ssl``/``ssl_context``/``fingerprint`` into ``ssl``.
+
+    Each old parameter still works (with a DeprecationWarning) but may not be combined with a
+    non-default ``ssl`` or with each other.
+    """
+    exclusive = "verify_ssl, ssl_context, fingerprint and ssl parameters are mutually exclusive"
+    if verify_ssl is not None and not verify_ssl:
+        warnings.warn("verify_ssl is deprecated, use ssl=False instead", DeprecationWarning, 3)
+        if ssl_value is not True:
+            raise ValueError(exclusive)
+        ssl_value = False
+    if ssl_context is not None:
+        warnings.warn("ssl_context is deprecated, use ssl=context instead", DeprecationWarning, 3)
+        if ssl_value is not True:
+            raise ValueError(exclusive)
+        ssl_value = ssl_context
+    if fingerprint is not None:
+        warnings.warn(
+            "fingerprint is deprecated, use ssl=Fingerprint(fingerprint) instead",
+            DeprecationWarning,
+            3,
+        )
+        if ssl_value is not True:
+            raise ValueError(exclusive)
+        ssl_value = Fingerprint(fingerprint)
+    if not isinstance(ssl_value, SSL_ALLOWED_TYPES):
+        raise TypeError(
+            f"ssl should be SSLContext, Fingerprint, or bool, got {ssl_value!r} instead."
+        )
+    return ssl_value
 
 
 def translate_connect_error(key: ConnectionKey, exc: OSError) -> ClientConnectorError:

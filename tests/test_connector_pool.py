@@ -19,7 +19,7 @@ from .fixtures_connector import NO_TIMEOUT, CountingResolver, CountingServer, Tr
 
 async def test_pool_hands_freed_slot_to_oldest_waiter() -> None:
     loop = asyncio.get_running_loop()
-    pool: Pool[object] = Pool(limit=1)
+    pool: Pool = Pool(limit=1)
     assert pool.try_acquire("a")
     first, second = loop.create_future(), loop.create_future()
     pool.enqueue("a", first)
@@ -33,7 +33,7 @@ async def test_pool_hands_freed_slot_to_oldest_waiter() -> None:
 
 async def test_pool_abandon_granted_slot_passes_it_on() -> None:
     loop = asyncio.get_running_loop()
-    pool: Pool[object] = Pool(limit=1)
+    pool: Pool = Pool(limit=1)
     assert pool.try_acquire("a")
     first, second = loop.create_future(), loop.create_future()
     pool.enqueue("a", first)
@@ -47,7 +47,7 @@ async def test_pool_abandon_granted_slot_passes_it_on() -> None:
 
 async def test_pool_per_host_waiter_does_not_block_other_hosts() -> None:
     loop = asyncio.get_running_loop()
-    pool: Pool[object] = Pool(limit=3, limit_per_host=1)
+    pool: Pool = Pool(limit=3, limit_per_host=1)
     assert pool.try_acquire("a")
     assert pool.try_acquire("b")
     wa, wb = loop.create_future(), loop.create_future()
@@ -59,7 +59,7 @@ async def test_pool_per_host_waiter_does_not_block_other_hosts() -> None:
 
 
 def test_pool_expire_returns_old_idle_and_next_deadline() -> None:
-    pool: Pool[str] = Pool()
+    pool: Pool = Pool()
     pool.put_idle("a", "c1", 1.0)
     pool.put_idle("a", "c2", 5.0)
     pool.put_idle("b", "c3", 3.0)

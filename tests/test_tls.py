@@ -223,3 +223,19 @@ async def test_close_with_tls_connections_is_clean(
     assert lent.protocol is not None and lent.protocol.closed.done()
     lent.release()
     await tls_server.wait_for(lambda s: s.current == 0)
+
+
+# -- aiohttp's deprecated spellings ----------------------------------------------------------------
+
+
+async def test_deprecated_ssl_params(client_ssl_ctx: ssl.SSLContext) -> None:
+    with pytest.warns(DeprecationWarning):
+        assert TCPConnector(verify_ssl=False)._ssl is False
+    with pytest.warns(DeprecationWarning):
+        assert TCPConnector(ssl_context=client_ssl_ctx)._ssl is client_ssl_ctx
+    with pytest.warns(DeprecationWarning):
+        assert TCPConnector(fingerprint=b"\1" * 32)._ssl == Fingerprint(b"\1" * 32)
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError):
+        TCPConnector(ssl=False, fingerprint=b"\1" * 32)
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError):
+        TCPConnector(ssl=client_ssl_ctx, verify_ssl=False)
