@@ -9,6 +9,8 @@ from libc.stdint cimport uint8_t, uint16_t, int32_t, uint64_t
 # parser always runs with the GIL held).
 cdef extern from "llhttp.h":
     ctypedef struct llhttp_t:
+        void* _span_pos0     # start of the open span, NULL when none (kept after an error)
+        void* _span_cb0      # the span's callback: tells which span was open
         int32_t error
         const char* reason
         const char* error_pos
@@ -107,3 +109,20 @@ cdef extern from "llhttp.h":
     const char* llhttp_get_error_reason(const llhttp_t* parser)
     const char* llhttp_get_error_pos(const llhttp_t* parser)
     const char* llhttp_errno_name(llhttp_errno_t err)
+
+
+# llhttp's internal span wrappers (api.c): `_span_cb0` holds one of these while a span is open.
+# llhttp.h does not declare them, hence the prototypes.
+cdef extern from *:
+    """
+    int llhttp__on_status(llhttp_t* s, const char* p, const char* endp);
+    int llhttp__on_header_field(llhttp_t* s, const char* p, const char* endp);
+    int llhttp__on_header_value(llhttp_t* s, const char* p, const char* endp);
+    int llhttp__on_chunk_extension_name(llhttp_t* s, const char* p, const char* endp);
+    int llhttp__on_chunk_extension_value(llhttp_t* s, const char* p, const char* endp);
+    """
+    int llhttp__on_status(llhttp_t* s, const char* p, const char* endp)
+    int llhttp__on_header_field(llhttp_t* s, const char* p, const char* endp)
+    int llhttp__on_header_value(llhttp_t* s, const char* p, const char* endp)
+    int llhttp__on_chunk_extension_name(llhttp_t* s, const char* p, const char* endp)
+    int llhttp__on_chunk_extension_value(llhttp_t* s, const char* p, const char* endp)

@@ -321,7 +321,38 @@ cdef class ResponseParser:
         if PyErr_Occurred():
             # A callback raised (a limit, or the handler itself): that exception wins.
             return self._reraise()
+        self._check_open_span(epos)
         raise self._map_error(err, data, pos)
+
+    cdef int _check_open_span(self, const char* epos) except -1:
+        # llhttp stopped at a bad byte inside a span (status text, header name or value, chunk
+        # extension) without reporting the span. If the span was already past its limit before
+        # that byte, the limit is the first error in the stream: raise LineTooLong, as the
+        # Python twin (which checks bytes in order) does.
+        cdef const char* start = <const char*>self._p._span_pos0
+        cdef void* cb = self._p._span_cb0
+        cdef Py_ssize_t length, limit
+        cdef int what
+        if start == NULL or epos == NULL or epos < start:
+            return 0
+        length = epos - start
+        if cb == <void*>llhttp__on_status:
+            what, limit = 0, self._max_line
+        elif cb == <void*>llhttp__on_header_field:
+            what, limit = 1, self._max_field
+        elif cb == <void*>llhttp__on_header_value:
+            what, limit = 2, self._max_field
+        elif (cb == <void*>llhttp__on_chunk_extension_name
+              or cb == <void*>llhttp__on_chunk_extension_value):
+            what, limit = 3, self._max_line
+            length += self._ext_len
+        else:
+            return 0
+        if what != 3 and self._in_buf:
+            length += self._buf_len
+        if length > limit:
+            self._too_long(what, length, limit)
+        return 0
 
     cdef int _reraise(self) except -1:
         # The exception is already set by a callback; returning -1 makes Cython propagate it.
