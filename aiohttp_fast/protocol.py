@@ -411,6 +411,12 @@ class ResponseHandler(asyncio.Protocol):
         """A protocol error: fail whatever waits and close the connection."""
         self._should_close = True
         waiter = self._head_waiter
+        if waiter is not None and self._message is not None:
+            # the head was complete before the body broke: deliver it, fail the body
+            self._head_waiter = None
+            if not waiter.done():
+                waiter.set_result(self._message)
+            waiter = None
         if waiter is not None:
             self._head_waiter = None
             if not waiter.done():
