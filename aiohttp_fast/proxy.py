@@ -296,9 +296,16 @@ async def create_proxy_connection(
                 proxy_headers=headers,
                 request_info=info,
             )
-            tls_transport = await connector._loop.start_tls(
-                transport, proto, sslcontext, server_hostname=server_hostname
-            )
+            try:
+                tls_transport = await connector._loop.start_tls(
+                    transport, proto, sslcontext, server_hostname=server_hostname
+                )
+            except TypeError as exc:
+                # uvloop can't layer TLS over a TLS transport (an https:// proxy).
+                raise ClientConnectionError(
+                    f"Cannot open a TLS-in-TLS connection to {req.host}:{port} through the "
+                    f"https proxy {proxy} with this event loop: {exc}"
+                ) from exc
     except OSError as exc:  # TimeoutError included
         transport.close()
         if cm.expired():

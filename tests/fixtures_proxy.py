@@ -79,7 +79,9 @@ class ProxyProcess:
         return out
 
 
-def _start_proxy(tmp: Path, auth: tuple[str, str] | None) -> tuple[subprocess.Popen[bytes], Path]:
+def _start_proxy(
+    tmp: Path, auth: tuple[str, str] | None, extra: list[str] | None = None
+) -> tuple[subprocess.Popen[bytes], Path]:
     tmp.mkdir(parents=True, exist_ok=True)
     port_file = tmp / "port"
     record_file = tmp / "records.jsonl"
@@ -92,12 +94,22 @@ def _start_proxy(tmp: Path, auth: tuple[str, str] | None) -> tuple[subprocess.Po
     ]
     if auth is not None:
         args += ["--basic-auth", f"{auth[0]}:{auth[1]}"]
+    args += extra or []
     env = dict(os.environ, PROXY_RECORD_FILE=str(record_file))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         args, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     return proc, port_file
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _wait_accepting(proc: subprocess.Popen[bytes], port_file: Path) -> int:
@@ -138,11 +150,7 @@ def _proxy_processes(
         for _, _, proc, _ in started.values():
             proc.terminate()
         for _, _, proc, _ in started.values():
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop(proc)
 
 
 @pytest.fixture
@@ -188,6 +196,27 @@ def proxy_tls_client_context(proxy_tls_ca: Any) -> ssl.SSLContext:
     ctx = ssl.create_default_context()
     proxy_tls_ca.configure_trust(ctx)
     return ctx
+
+
+@pytest.fixture(scope="session")
+def https_proxy(
+    tmp_path_factory: pytest.TempPathFactory, proxy_tls_ca: Any
+) -> Iterator[ProxyProcess]:
+    """proxy.py listening with TLS (an ``https://`` proxy), its certificate from the test CA."""
+    pytest.importorskip("proxy")
+    tmp = tmp_path_factory.mktemp("https-proxy")
+    cert = proxy_tls_ca.issue_cert("localhost", "127.0.0.1")
+    cert.private_key_pem.write_to_path(str(tmp / "key.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(tmp / "cert.pem"))
+    extra = ["--key-file", str(tmp / "key.pem"), "--cert-file", str(tmp / "cert.pem")]
+    proc, port_file = _start_proxy(tmp, None, extra)
+    try:
+        port = _wait_accepting(proc, port_file)
+        yield ProxyProcess(
+            f"https://localhost:{port}", "127.0.0.1", port, tmp / "records.jsonl", None
+        )
+    finally:
+        _stop(proc)
 
 
 # ---- target servers ----

@@ -325,3 +325,50 @@ async def test_trust_env_netrc_proxy_credentials(
         (seen,) = server.seen
         assert "Authorization" not in seen["headers"]
         assert "Proxy-Authorization" not in seen["headers"]
+
+
+# ---- an https:// proxy: TLS to the proxy (and TLS inside it for https targets) ----
+
+
+async def test_https_proxy_http_target(
+    https_proxy: ProxyProcess,
+    http_target: TargetServer,
+    proxy_tls_client_context: ssl.SSLContext,
+) -> None:
+    # The proxy's certificate is checked with the request's ssl setting, as in aiohttp.
+    async with ClientSession() as session:
+        async with session.get(
+            http_target.url("/via-tls-proxy"), proxy=https_proxy.url, ssl=proxy_tls_client_context
+        ) as resp:
+            assert resp.status == 200
+    (rec,) = https_proxy.records(port=http_target.port)
+    assert rec["absolute"] and rec["path"] == "/via-tls-proxy"
+    assert [s["path"] for s in http_target.seen] == ["/via-tls-proxy"]
+
+
+async def test_https_proxy_https_target_tls_in_tls(
+    https_proxy: ProxyProcess,
+    https_target: TargetServer,
+    proxy_tls_client_context: ssl.SSLContext,
+) -> None:
+    async with ClientSession() as session:
+        async with session.get(
+            https_target.url("/tls-in-tls"),
+            proxy=https_proxy.url,
+            ssl=proxy_tls_client_context,
+            headers={"Authorization": SECRET},
+        ) as resp:
+            assert resp.status == 200
+    (rec,) = https_proxy.records(port=https_target.port)
+    assert rec["method"] == "CONNECT" and "authorization" not in rec["headers"]
+    (seen,) = https_target.seen
+    assert seen["tls"] and seen["headers"]["Authorization"] == SECRET
+
+
+async def test_https_proxy_certificate_is_verified(
+    https_proxy: ProxyProcess, http_target: TargetServer
+) -> None:
+    async with ClientSession() as session:
+        with pytest.raises(ClientConnectorCertificateError):
+            await session.get(http_target.url("/"), proxy=https_proxy.url)
+    assert http_target.seen == []
