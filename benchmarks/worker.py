@@ -9,6 +9,7 @@ interpreter exit after a download, and the parent must still get the number.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import importlib.metadata
 import json
@@ -68,7 +69,7 @@ def main() -> int:
     from benchmarks.scenarios import SCENARIOS, Target, drive
 
     client, loop_name = job["client"], job["loop"]
-    scen = SCENARIOS[job["scenario"]]
+    scen = dataclasses.replace(SCENARIOS[job["scenario"]], time_cap=job["time_cap"])
     target = Target(**{**job["target"], "host_bases": tuple(job["target"]["host_bases"])})
     base = {"client": client, "loop": loop_name, "scenario": scen.id, "round": job["round"]}
     try:

@@ -39,11 +39,12 @@ class AiosonicAdapter:
 
     async def stream(self, url: str) -> int:
         n = 0
-        resp = await self._client.get(url)
-        if resp.status_code != 200:
-            raise RuntimeError(f"status {resp.status_code}")
-        async for chunk in resp.read_chunks():
-            n += len(chunk)
+        # Its streaming API: a plain get() reads the whole 64 MiB with readexactly first.
+        async with self._client.stream("GET", url) as resp:
+            if resp.status_code != 200:
+                raise RuntimeError(f"status {resp.status_code}")
+            async for chunk in resp.read_chunks():
+                n += len(chunk)
         return n
 
     async def close(self) -> None:
