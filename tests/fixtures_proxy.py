@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -98,18 +99,25 @@ def _start_proxy(
     env = dict(os.environ, PROXY_RECORD_FILE=str(record_file))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     proc = subprocess.Popen(
-        args, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        args,
+        cwd=tmp,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so _stop can reach its workers
     )
     return proc, port_file
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    # proxy.py takes a second or two to shut down gracefully and has worker children: kill the
+    # process group it was started in (its own, see _start_proxy), then reap it.
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
 
 
 def _wait_accepting(proc: subprocess.Popen[bytes], port_file: Path) -> int:
@@ -147,8 +155,6 @@ def _proxy_processes(
             )
         yield procs
     finally:
-        for _, _, proc, _ in started.values():
-            proc.terminate()
         for _, _, proc, _ in started.values():
             _stop(proc)
 
