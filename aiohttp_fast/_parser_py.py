@@ -39,7 +39,12 @@ _VCHAR = rb"\t\x20-\x7e\x80-\xff"  # HEADER_CHARS: HTAB, SP, VCHAR, obs-text; no
 _QDTEXT = rb"\t\x20\x21\x23-\x5b\x5d-\x7e\x80-\xff"
 
 _STATUS_RE = re.compile(rb"(HTTP|RTSP|ICE)/([0-9])\.([0-9]) ([0-9]{3})(?: ([^\r\n]*))?", re.S)
-_HEADER_RE = re.compile(rb"([%s]+):[ \t]*([%s]*)" % (_TOKEN, _VCHAR))
+# name, then the value without the whitespace around it (llhttp skips the leading OWS; the
+# trailing OWS is part of its span, and both twins strip it, RFC 9110 5.5)
+_HEADER_RE = re.compile(
+    rb"([%s]+):[ \t]*((?:[\x21-\x7e\x80-\xff](?:[%s]*[\x21-\x7e\x80-\xff])?)?)[ \t]*"
+    % (_TOKEN, _VCHAR)
+)
 _CHUNK_RE = re.compile(
     rb"([0-9A-Fa-f]+)((?:;(?=[^ \r])[%s]*(?:=[%s]*(?:\"(?:[%s]|\\[%s])*\")?)?)*)"
     % (_TOKEN, _TOKEN, _QDTEXT, _VCHAR)
@@ -47,7 +52,7 @@ _CHUNK_RE = re.compile(
 _TOKEN_RUN = re.compile(rb"[%s]*" % _TOKEN)
 _WS_RUN = re.compile(rb"[ \t]*")
 _DIGITS_WS = re.compile(rb"([0-9]*)[ \t]*")
-_CL_RE = re.compile(rb"[0-9]+[ \t]*")
+_CL_RE = re.compile(rb"[0-9]+")
 _BAD_VALUE = re.compile(rb"[^%s]" % _VCHAR)
 _CR_OR_LF = re.compile(rb"[\r\n]")
 
@@ -132,6 +137,7 @@ class ResponseParser:
         self._tail = b""  # an unfinished line (head, chunk size, trailer, chunk CRLF)
         self._offset = 0  # stream offset of the current ``data[0]``, for error messages
         self._remaining = 0
+        self._ext_carry = 0  # extension span bytes of a long chunk-size line already dropped
         self._reset_message()
 
     def _reset_message(self) -> None:
@@ -342,7 +348,7 @@ class ResponseParser:
             if (
                 self._count >= self.max_headers
                 or len(name) > max_field
-                or len(value) > max_field
+                or eol - m.start(2) > max_field  # the span llhttp measures: with trailing OWS
             ):
                 self._check_line(data, pos, eol, True)
                 raise AssertionError("unreachable")  # pragma: no cover
@@ -362,14 +368,15 @@ class ResponseParser:
                         self._count -= 1
                         self._check_line(data, pos, eol, True)
                         raise AssertionError("unreachable")  # pragma: no cover
-                    self._special(kind, value, data, pos)
+                    self._special(kind, value, data, m.start(2), eol)
             if not trailers:
                 raw.append((name, value))
             pos = eol + 2
         return pos
 
-    def _special(self, kind: int, value: bytes, data: bytes, pos: int) -> None:
-        """Commit a Connection/Content-Length/Transfer-Encoding/Upgrade value (flags)."""
+    def _special(self, kind: int, value: bytes, data: bytes, pos: int, eol: int) -> None:
+        """Commit a Connection/Content-Length/Transfer-Encoding/Upgrade value (flags);
+        ``data[pos:eol]`` is the value as llhttp sees it (trailing whitespace included)."""
         if kind == _K_CONTENT_LENGTH:
             if not value:
                 self._error(InvalidHeader, "Empty Content-Length", data, pos)
@@ -379,7 +386,8 @@ class ResponseParser:
             if not value:
                 self._error(InvalidHeader, "Empty Transfer-Encoding", data, pos)
             flags = (self._flags | _F_TRANSFER_ENCODING) & ~_F_CHUNKED
-            last = value.rsplit(b",", 1)[-1].lstrip(b" \t").rstrip(b" ")
+            # chunked only when it is the last coding; llhttp allows spaces after it, not tabs
+            last = data[pos:eol].rsplit(b",", 1)[-1].lstrip(b" \t").rstrip(b" ")
             if len(last) == 7 and last.lower() == b"chunked":
                 flags |= _F_CHUNKED
             self._flags = flags
@@ -502,7 +510,11 @@ class ResponseParser:
     def _headers_complete(self) -> None:
         flags = self._flags
         status = self._status
-        self._skip = skip = self.skip_body
+        # No body for HEAD, 1xx, 204, 304 whatever the headers say (both twins; llhttp is told
+        # so through on_headers_complete returning 1, which also makes keep-alive ignore EOF).
+        self._skip = skip = (
+            self.skip_body or 100 <= status < 200 and status != 101 or status in (204, 304)
+        )
         self._upgrade = upgrade = bool(
             flags & _F_UPGRADE and flags & _F_CONN_UPGRADE and status == 101
         )
@@ -531,9 +543,7 @@ class ResponseParser:
             self._on_complete()
             self._state = _S_UPGRADED
             return
-        if status == 100:
-            self._message_done()
-        elif skip or status in (102, 103, 204, 304):
+        if skip:
             self._message_done()
         elif chunked:
             self._state = _S_CHUNK_SIZE
@@ -580,20 +590,28 @@ class ResponseParser:
         end = len(data)
         eol = data.find(b"\r\n", pos)
         if eol < 0:
-            self._check_chunk_line(data, pos, end, False)
-            # fold leading zeros away so a stream of "0000..." can not grow the buffer
+            digits_end, semi, spans = self._check_chunk_line(data, pos, end, False)
+            # Keep the line bounded: fold leading zeros of the size away, and keep only the
+            # extension being parsed (the ones before it are checked; their span bytes are
+            # carried in _ext_carry for the limit).
             n = pos
-            while n + 1 < end and data[n] == 48 and data[n + 1] in b"0123456789abcdefABCDEF":
+            while n + 1 < digits_end and data[n] == 48:
                 n += 1
+            if semi > digits_end and end - n > 1024:
+                self._ext_carry += spans
+                data = data[n:digits_end] + data[semi:]
+                n = 0
             self._keep(data, n)
             return -1
         m = _CHUNK_RE.fullmatch(data, pos, eol)
-        if m is None or len(m.group(2)) > self.max_line_size:
-            self._check_chunk_line(data, pos, eol, True)
-            raise AssertionError("unreachable")  # pragma: no cover
+        if m is None or len(m.group(2)) + self._ext_carry > self.max_line_size:
+            self._check_chunk_line(data, pos, eol, True)  # raises unless within the limit
+            if m is None:  # pragma: no cover
+                raise AssertionError("unreachable")
         size = int(m.group(1), 16)
         if size > _MAX_U64:
             self._check_chunk_line(data, pos, eol, True)
+        self._ext_carry = 0
         pos = eol + 2
         if size:
             self._remaining = size
@@ -602,74 +620,34 @@ class ResponseParser:
             self._state = _S_TRAILERS
         return pos
 
-    def _check_chunk_line(self, data: bytes, pos: int, end: int, complete: bool) -> None:
-        """Raise the first error of the chunk-size line ``data[pos:end]`` (maybe partial)."""
+    def _check_chunk_line(
+        self, data: bytes, pos: int, end: int, complete: bool
+    ) -> tuple[int, int, int]:
+        """Raise the first error of the chunk-size line ``data[pos:end]`` (maybe partial).
+
+        Returns where the size digits end, where the last extension starts (its ``;``) and
+        the extension span bytes before it."""
         cut = _CR_OR_LF.search(data, pos, end)
         stop = cut.start() if cut else end
         i = pos
-        while i < stop and data[i] in b"0123456789abcdefABCDEF":
+        while i < stop and data[i] in _HEX_DIGITS:
             i += 1
         if i == pos:
             if i < end:
                 self._error(TransferEncodingError, "Invalid character in chunk size", data, i)
-            return
+            return i, -1, 0
         digits = data[pos:i].lstrip(b"0")
         if len(digits) > 16:
             self._error(TransferEncodingError, "Chunk size overflow", data, pos)
-        ext = self._extension_error(data, i, stop)
-        if ext - i > self.max_line_size or (ext < 0 and stop - i > self.max_line_size):
+        bad, spans, semi, before = _extension_scan(data, i, stop)
+        if spans + self._ext_carry > self.max_line_size:
             self._error(LineTooLong, f"Chunk extension is too long (limit {self.max_line_size})",
                         data, i)
-        if ext >= 0:
-            self._error(TransferEncodingError, "Invalid chunk extension", data, ext)
+        if bad >= 0:
+            self._error(TransferEncodingError, "Invalid chunk extension", data, bad)
         if cut is not None and (complete or data[stop] == 10 or stop + 1 < end):
             self._error(TransferEncodingError, "Expected CRLF after chunk size", data, stop)
-
-    @staticmethod
-    def _extension_error(data: bytes, i: int, stop: int) -> int:
-        """Index of the first bad byte of chunk extensions ``data[i:stop]``, or of ``stop``
-        when they can not end there (a CR follows), or -1 when all is fine so far.
-        Only walked on the slow path (a line split across feeds, or an invalid one)."""
-        token = b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-        state = 0  # 0 size, 1 after ';', 2 name, 3 value, 4 quoted, 5 quoted-pair, 6 done
-        while i < stop:
-            c = data[i]
-            if state in (0, 2, 3, 6) and c == 59:  # ';'
-                state = 1
-            elif state == 0:
-                return i
-            elif state == 1:
-                if c == 32:
-                    return i
-                state = 2
-                continue  # the same byte starts the name
-            elif state == 2:
-                if c == 61:  # '='
-                    state = 3
-                elif c not in token:
-                    return i
-            elif state == 3:
-                if c == 34:
-                    state = 4
-                elif c not in token:
-                    return i
-            elif state == 4:
-                if c == 34:
-                    state = 6
-                elif c == 92:
-                    state = 5
-                elif not (c == 9 or 32 <= c <= 126 or c >= 128) or c == 34:
-                    return i
-            elif state == 5:
-                if not (c == 9 or 32 <= c <= 126 or c >= 128):
-                    return i
-                state = 4
-            else:  # 6: only ';' or the end may follow a quoted value
-                return i
-            i += 1
-        if state in (1, 4, 5) and i < len(data) and data[i] in (13, 10):
-            return i
-        return -1
+        return i, semi, before
 
     def _parse_trailers(self, data: bytes, pos: int) -> int:
         pos = self._header_lines(data, pos, True)
@@ -677,3 +655,66 @@ class ResponseParser:
             return -1
         self._message_done()
         return pos
+
+
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+_TOKEN_CHARS = b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _extension_scan(data: bytes, i: int, stop: int) -> tuple[int, int, int, int]:
+    """Walk the chunk extensions ``data[i:stop]`` as llhttp does (slow path only).
+
+    Returns: the index of the first bad byte (``stop`` when the extensions can not end there
+    because a CR follows; -1 when all is fine so far); how many bytes of names and values came
+    before it (llhttp's extension spans, which the limit counts; the ``;`` and ``=`` between
+    them are not); the index of the last ``;`` that starts an extension; the span bytes
+    before that ``;``.
+    """
+    state = 0  # 0 size, 1 after ';', 2 name, 3 value, 4 quoted, 5 quoted-pair, 6 done
+    spans = 0
+    semi = -1
+    before = 0
+    while i < stop:
+        c = data[i]
+        if state == 1:
+            if c == 32:
+                return i, spans, semi, before
+            state = 2  # this byte starts the name
+        if c == 59 and state in (0, 2, 3, 6):  # ';'
+            state = 1
+            semi = i
+            before = spans
+            i += 1
+            continue
+        if state == 0:
+            return i, spans, semi, before
+        if state == 2:
+            if c == 61:  # '='
+                state = 3
+                i += 1
+                continue
+            if c not in _TOKEN_CHARS:
+                return i, spans, semi, before
+        elif state == 3:
+            if c == 34:
+                state = 4
+            elif c not in _TOKEN_CHARS:
+                return i, spans, semi, before
+        elif state == 4:
+            if c == 34:
+                state = 6
+            elif c == 92:
+                state = 5
+            elif not (c == 9 or 32 <= c <= 126 or c >= 128):
+                return i, spans, semi, before
+        elif state == 5:
+            if not (c == 9 or 32 <= c <= 126 or c >= 128):
+                return i, spans, semi, before
+            state = 4
+        else:  # 6: only ';' or the end may follow a quoted value
+            return i, spans, semi, before
+        spans += 1
+        i += 1
+    if state in (1, 4, 5) and i < len(data) and data[i] in (13, 10):
+        return i, spans, semi, before
+    return -1, spans, semi, before
