@@ -16,7 +16,8 @@ The rules:
   makes abandoning a queued acquisition O(1). A waiter granted a slot it can no longer use gives
   it back with :meth:`Pool.abandon`.
 - Idle connections are kept per key in release order and reused oldest first (FIFO); release
-  times therefore increase from left to right, which makes expiry a scan from the left.
+  times therefore increase from left to right, which makes expiry a scan from the left. Expiry
+  is the connector's one sweep timer, so taking an idle connection needs no clock read.
 """
 
 from __future__ import annotations
@@ -163,15 +164,16 @@ class Pool:
             self._idle[key] = idle = deque()
         idle.append((conn, now))
 
-    def pop_idle(self, key: Any) -> tuple[Any, float] | None:
-        """The oldest idle connection of ``key`` and its release time, or None."""
+    def pop_idle(self, key: Any) -> Any:
+        """The oldest idle connection of ``key``, or None.
+
+        An emptied deque stays in place so that the next release does not allocate one; the
+        sweep in :meth:`expire` drops the empty ones.
+        """
         idle = self._idle.get(key)
-        if idle is None:
-            return None
-        item = idle.popleft()
-        if not idle:
-            del self._idle[key]
-        return item
+        if idle:
+            return idle.popleft()[0]
+        return None
 
     def idle_count(self, key: Any = None) -> int:
         """Idle connections of ``key`` (of every key when None)."""

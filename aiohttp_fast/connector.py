@@ -366,18 +366,13 @@ class BaseConnector:
 
     def _pop_reusable(self, key: ConnectionKey) -> ResponseHandler | None:
         pool = self._pool
-        item = pool.pop_idle(key)
-        if item is None:
-            return None
-        keepalive = self._keepalive_timeout
-        now = self._loop.time()
-        while item is not None:
-            proto, released = item
-            # The server may have closed it while it sat idle, or its time may be up.
-            if not proto.should_close and (keepalive is None or now - released < keepalive):
+        proto = pool.pop_idle(key)
+        while proto is not None:
+            # The server may have closed it while it sat idle (expiry is the sweep's job).
+            if not proto.should_close:
                 return proto
             proto.close()
-            item = pool.pop_idle(key)
+            proto = pool.pop_idle(key)
         return None
 
     def _release(self, key: ConnectionKey, proto: ResponseHandler, should_close: bool) -> None:
@@ -397,10 +392,9 @@ class BaseConnector:
         self._acquired.discard(proto)
         self._pool.release_slot(key)
 
-    # One timer per connector sweeps expired idle connections, not one per connection.
+    # One timer per connector sweeps expired idle connections, not one per connection. It is
+    # not rounded: being alone, it gains nothing from sharing a whole-second slot.
     def _schedule_sweep(self, when: float) -> None:
-        if self._keepalive_timeout and self._keepalive_timeout > self._timeout_ceil_threshold:
-            when = math.ceil(when)
         self._sweep_handle = self._loop.call_at(when, self._sweep)
 
     def _sweep(self) -> None:

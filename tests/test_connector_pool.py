@@ -66,7 +66,7 @@ def test_pool_expire_returns_old_idle_and_next_deadline() -> None:
     expired, oldest = pool.expire(3.0)
     assert sorted(expired) == ["c1", "c3"]
     assert oldest == 5.0
-    assert pool.pop_idle("a") == ("c2", 5.0)
+    assert pool.pop_idle("a") == "c2"
     assert pool.pop_idle("a") is None
 
 
