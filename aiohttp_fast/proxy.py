@@ -107,7 +107,8 @@ class _TunnelHandshake(asyncio.Protocol):
 
     # ResponseParserHandler
     def on_headers(self, message: ResponseMessage) -> None:
-        if message.status >= 200:  # 1xx interim answers are skipped
+        # 1xx interim answers are skipped; a 101 is final (the parser stops after it).
+        if message.status >= 200 or message.status == 101:
             self._message = message
 
     def on_body(self, data: bytes) -> None:  # pragma: no cover - skip_body is set
@@ -137,8 +138,9 @@ class _TunnelHandshake(asyncio.Protocol):
                     self.extra = data
                     self._waiter.set_result(self._message)
                     return
-        except HttpProcessingError as exc:
-            self._waiter.set_exception(exc)
+        except Exception as exc:  # a parse error (HttpProcessingError) or a dead parser
+            if not self._waiter.done():
+                self._waiter.set_exception(exc)
 
     def eof_received(self) -> bool | None:
         return None  # close the transport; connection_lost reports it

@@ -317,6 +317,40 @@ async def test_answer_split_byte_by_byte_with_interim_and_body_headers(
     await peer.lost
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.0 200 Connection established\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"HTTP/1.1 200 \r\nConnection: keep-alive\r\n\r\n",
+    ],
+    ids=["http10", "chunked-header", "empty-reason"],
+)
+async def test_other_200_answers(
+    scripted_proxy, reply: bytes  # type: ignore[no-untyped-def]
+) -> None:
+    transport, peer, _ = await tunnel_via(scripted_proxy, answer(reply, then=echo))
+    transport.write(b"raw")
+    await peer.received(b"raw")
+    transport.close()
+    await peer.lost
+
+
+async def test_101_is_refused(scripted_proxy) -> None:  # type: ignore[no-untyped-def]
+    reply = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n"
+    with pytest.raises(ClientHttpProxyError) as excinfo:
+        await tunnel_via(scripted_proxy, answer(reply + b"after"))
+    assert excinfo.value.status == 101
+
+
+async def test_empty_reason_gets_the_standard_phrase(
+    scripted_proxy,  # type: ignore[no-untyped-def]
+) -> None:
+    with pytest.raises(ClientHttpProxyError) as excinfo:
+        await tunnel_via(scripted_proxy, answer(b"HTTP/1.1 407 \r\n\r\n"))
+    assert excinfo.value.message == "Proxy Authentication Required"
+
+
 @pytest.mark.parametrize("status", [201, 204, 301, 403, 502])
 async def test_any_status_but_200_is_an_error(
     scripted_proxy, status: int  # type: ignore[no-untyped-def]
