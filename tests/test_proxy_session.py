@@ -211,6 +211,28 @@ async def test_tunnel_is_pooled_per_proxy(
     assert [s["path"] for s in https_target.seen] == ["/1", "/2", "/3", "/direct"]
 
 
+async def test_proxy_headers_go_on_connect_and_split_the_pool(
+    http_proxy: ProxyProcess,
+    https_target: TargetServer,
+    proxy_tls_client_context: ssl.SSLContext,
+) -> None:
+    async with ClientSession() as session:
+        for token in ("t1", "t1", "t2"):
+            async with session.get(
+                https_target.url(f"/{token}"),
+                proxy=http_proxy.url,
+                proxy_headers={"X-Proxy-Token": token},
+                ssl=proxy_tls_client_context,
+            ) as resp:
+                assert resp.status == 200
+                await resp.read()
+    recs = http_proxy.records(port=https_target.port)
+    # One tunnel per distinct proxy header set; the headers reach only the proxy.
+    assert [r["headers"]["x-proxy-token"] for r in recs] == ["t1", "t2"]
+    assert all("X-Proxy-Token" not in s["headers"] for s in https_target.seen)
+    assert len(https_target.seen) == 3
+
+
 async def test_unreachable_proxy(http_target: TargetServer) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
