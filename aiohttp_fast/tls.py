@@ -2,8 +2,8 @@
 
 The ``ssl`` value of a connector or request is one of:
 
-- ``True``: verify the server against the default trust store (certifi's bundle when installed,
-  else the system's);
+- ``True``: verify the server against the system's trust store and certifi's bundle (when
+  installed);
 - ``False``: encrypt but do not verify;
 - an ``ssl.SSLContext``: used exactly as given;
 - a :class:`Fingerprint`: do not verify the chain, but demand this SHA-256 certificate digest.
@@ -97,7 +97,12 @@ def _certifi_cafile() -> str | None:
 def default_ssl_context(verified: bool) -> ssl.SSLContext:
     """The shared default context (verifying or not); built once, since building costs ms."""
     if verified:
-        ctx = ssl.create_default_context(cafile=_certifi_cafile())
+        # The system store, plus certifi's bundle when installed (containers often lack one,
+        # while corporate roots live only in the system's).
+        ctx = ssl.create_default_context()
+        cafile = _certifi_cafile()
+        if cafile is not None:
+            ctx.load_verify_locations(cafile=cafile)
     else:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False

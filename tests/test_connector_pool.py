@@ -264,12 +264,15 @@ async def test_cancel_while_connecting_frees_slot(tcp_server: CountingServer) ->
         assert connector._pool.acquired == 0
 
 
+@pytest.mark.parametrize("force_close", [False, True], ids=["reuse", "connect-each-time"])
 async def test_cancellation_storm_never_exceeds_limit_or_leaks(
-    tcp_server: CountingServer,
+    tcp_server: CountingServer, force_close: bool
 ) -> None:
+    # With force_close every acquisition opens a connection, so cancellations also land
+    # while connecting, not only while queued.
     rng = random.Random(4936)
     limit = 4
-    async with TCPConnector(limit=limit) as connector:
+    async with TCPConnector(limit=limit, force_close=force_close) as connector:
         req = target(f"http://127.0.0.1:{tcp_server.port}/")
         pool = connector._pool
         in_use = 0
@@ -308,7 +311,7 @@ async def test_cancellation_storm_never_exceeds_limit_or_leaks(
         conns = [await connector.connect(req, [], NO_TIMEOUT) for _ in range(limit)]
         for c in conns:
             c.release()
-        await tcp_server.wait_for(lambda s: s.current <= limit)
+        await tcp_server.wait_for(lambda s: s.current <= (0 if force_close else limit))
 
 
 async def test_keepalive_expiry_closes_idle(tcp_server: CountingServer) -> None:
