@@ -257,6 +257,8 @@ async def _start_target(scheme: str, ssl_context: ssl.SSLContext | None) -> Any:
                 "tls": request.secure,
             }
         )
+        if "location" in request.query:  # "?location=URL": a redirect to URL
+            raise web.HTTPFound(request.query["location"])
         return web.json_response({"path": request.path_qs, "method": request.method})
 
     app = web.Application()

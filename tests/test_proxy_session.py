@@ -394,3 +394,25 @@ async def test_https_proxy_certificate_is_verified(
         with pytest.raises(ClientConnectorCertificateError):
             await session.get(http_target.url("/"), proxy=https_proxy.url)
     assert http_target.seen == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="client.py looks the env proxy up once per request(), not again for each redirect hop",
+)
+async def test_trust_env_proxy_is_chosen_per_redirect_hop(
+    monkeypatch: pytest.MonkeyPatch, http_proxy: ProxyProcess, http_target: TargetServer
+) -> None:
+    # "localhost" goes through the proxy, 127.0.0.1 is excluded: a redirect from the first to
+    # the second must leave the proxy (aiohttp looks the proxy up again for every hop).
+    monkeypatch.setenv("HTTP_PROXY", http_proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    final = http_target.url("/final")
+    start = http_target.url("/start", host="localhost")
+    async with ClientSession(trust_env=True) as session:
+        async with session.get(start, params={"location": final}) as resp:
+            assert resp.status == 200
+            assert str(resp.url) == final
+    assert [s["path"] for s in http_target.seen] == [f"/start?location={final}", "/final"]
+    (rec,) = http_proxy.records(port=http_target.port)  # only the first hop was proxied
+    assert rec["headers"]["host"] == f"localhost:{http_target.port}"
