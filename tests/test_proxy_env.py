@@ -7,6 +7,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from yarl import URL
 
 from aiohttp_fast.auth import BasicAuth
@@ -287,3 +289,22 @@ def test_get_env_proxy_default_port_matches(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("NO_PROXY", "a.test:443")
     with pytest.raises(LookupError):
         get_env_proxy_for_url(URL("https://a.test/"))
+
+
+# ---- properties ----
+
+_label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+_domain = st.lists(_label, min_size=1, max_size=4).map(".".join)
+
+
+@given(no_proxy=st.text(max_size=80), host=st.text(max_size=40), port=st.integers(0, 65535))
+def test_proxy_bypass_never_raises(no_proxy: str, host: str, port: int) -> None:
+    assert proxy_bypass(host, port, no_proxy) in (True, False)
+
+
+@given(entries=st.lists(_domain, max_size=4), host=_domain, dot=st.booleans())
+def test_domain_entries_agree_with_urllib(entries: list[str], host: str, dot: bool) -> None:
+    no_proxy = ",".join(("." if dot else "") + e for e in entries)
+    ours = proxy_bypass(host, 80, no_proxy)
+    theirs = bool(urllib.request.proxy_bypass_environment(host, {"no": no_proxy}))
+    assert ours == theirs
