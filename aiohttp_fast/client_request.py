@@ -131,8 +131,6 @@ class ClientRequest:
         "_session",
         "_connection_key",
         "_request_info",
-        "_head_cache",
-        "_read_options",
         "trace_request_ctx",
         "_body_sent",
         "__weakref__",
@@ -206,8 +204,6 @@ class ClientRequest:
         self.trace_request_ctx = trace_request_ctx
         self._connection_key: ConnectionKey | None = None
         self._request_info: RequestInfo | None = None
-        self._head_cache: Any = None
-        self._read_options: Any = None
         self._body_sent = False
         self.skip_auto_headers: frozenset[str] = (
             frozenset(hdrs.istr(h) for h in skip_auto_headers) if skip_auto_headers else frozenset()
@@ -409,6 +405,20 @@ class ClientRequest:
     # ---- sending ----
 
     def _serialize_head(self) -> bytes:
+        if (
+            not self.headers
+            and not self.skip_auto_headers
+            and self.proxy is None
+            and not self._expect100
+            and self.version == HttpVersion11
+            and self._stream is None
+            and not self.chunked
+            and self.DEFAULT_HEADERS is ClientRequest.DEFAULT_HEADERS
+        ):
+            # the common case: only automatic headers, which depend on the origin alone
+            head = _fast_head(self.method, self.url, self.body)
+            if head is not None:
+                return head
         return serialize_request_head(
             self.method, self._target(), self.version, self._final_headers()
         )
@@ -538,6 +548,36 @@ class ClientRequest:
 
     def __repr__(self) -> str:
         return f"<ClientRequest({self.method} {self.url})>"
+
+
+# "Host: ...\r\nAccept: ...\r\n..." per origin (host:port), for requests with no headers of
+# their own: the per-request work is then one bytes concatenation
+_HEAD_BLOCKS: dict[str, bytes] = {}
+_HEAD_BLOCKS_MAX = 512
+
+
+def _fast_head(method: str, url: URL, body: bytes | None) -> bytes | None:
+    target = url.raw_path_qs or "/"
+    if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
+        return None  # let the serializer report (or encode) it
+    hostport = url.host_port_subcomponent or ""
+    block = _HEAD_BLOCKS.get(hostport)
+    if block is None:
+        if "\r" in hostport or "\n" in hostport or not hostport.isascii():
+            return None
+        block = (
+            f"Host: {hostport}\r\nAccept: {DEFAULT_ACCEPT}\r\n"
+            f"Accept-Encoding: {ACCEPT_ENCODING}\r\nUser-Agent: {USER_AGENT}\r\n"
+        ).encode("ascii")
+        if len(_HEAD_BLOCKS) >= _HEAD_BLOCKS_MAX:
+            _HEAD_BLOCKS.clear()
+        _HEAD_BLOCKS[hostport] = block
+    line = f"{method} {target} HTTP/1.1\r\n".encode("ascii")
+    if body is not None:
+        return b"%b%bContent-Length: %d\r\n\r\n" % (line, block, len(body))
+    if method in _BODYLESS_DEFAULT:
+        return line + block + b"\r\n"
+    return b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
 
 
 class _CompressedStream:

@@ -303,3 +303,24 @@ async def test_plain_proxy_uses_absolute_form(session, raw_server):
     head = seen_heads[0]
     assert head.startswith(b"GET http://example.invalid/path?q=1 HTTP/1.1\r\n")
     assert b"Proxy-Authorization: " + aiohttp.BasicAuth("pu", "pp").encode().encode() in head
+
+
+@pytest.mark.parametrize(
+    "method, url, body",
+    [
+        ("GET", "http://example.com/", None),
+        ("GET", "http://example.com:8080/a/b?c=d&e=%20", None),
+        ("POST", "https://[::1]:8443/p", b"data"),
+        ("PUT", "http://пример.рф/путь", None),
+        ("DELETE", "http://h/", None),
+        ("PATCH", "http://h/", None),
+    ],
+)
+def test_cached_head_equals_serialized_head(method, url, body):
+    from aiohttp_fast import client_request
+    from aiohttp_fast.http_writer import serialize_request_head
+
+    req = client_request.ClientRequest(method, URL(url), data=body)
+    fast = req._serialize_head()
+    slow = serialize_request_head(req.method, req._target(), req.version, req._final_headers())
+    assert fast == slow
