@@ -17,6 +17,7 @@ import importlib.util
 import json
 import os
 import platform
+import signal
 import socket
 import subprocess
 import sys
@@ -35,7 +36,7 @@ from benchmarks.server import BenchServer, ServerInfo  # noqa: E402
 from benchmarks.worker import RESULT_PREFIX  # noqa: E402
 
 SERVER_CPU, CLIENT_CPU = 1, 0
-QUICK_TIME_CAP = 2.0
+QUICK_TIME_CAP, QUICK_MIN_TIME = 1.0, 0.3
 # Libraries that may simply not be installed: skipped with a note. aiohttp_fast is never
 # skipped: while it doesn't work it must show up as failed.
 OPTIONAL = {"aiohttp": "aiohttp", "httpx": "httpx", "aiosonic": "aiosonic",
@@ -217,6 +218,10 @@ def _result_line(out: str) -> dict[str, Any] | None:
     return None
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def progress(text: str) -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K" + text)
@@ -225,8 +230,31 @@ def progress(text: str) -> None:
     sys.stderr.flush()
 
 
+def run_jobs(jobs: list[tuple[int, str, str, str]], args: argparse.Namespace,
+             client_cpu: int | None, target: dict[str, Any], samples: list[dict[str, Any]],
+             started: float) -> None:
+    """Run every job in order, appending one sample each (failures included)."""
+    for i, (rnd, sid, loop, client) in enumerate(jobs, 1):
+        scen = SCENARIOS[sid]
+        progress(f"[{i}/{len(jobs)}] round {rnd + 1}/{args.rounds} {sid} {loop} "
+                 f"{client}  ({time.monotonic() - started:.0f}s)")
+        count = scen.quick_count if args.quick else scen.count
+        # --quick must stay under a minute even with httpx at ~200 req/s under
+        # concurrency, so the bounds on its timed part are tighter.
+        cap, floor = scen.time_cap, scen.min_time
+        if args.quick:
+            cap, floor = min(cap, QUICK_TIME_CAP), min(floor, QUICK_MIN_TIME)
+        job = {"client": client, "loop": loop, "scenario": sid, "round": rnd,
+               "count": count, "cpu": client_cpu, "target": target,
+               "time_cap": cap, "min_time": floor,
+               "timeout": cap + 45}
+        samples.append(run_child(job, CLIENTS[client][1], cap + 60))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in background
     notes: list[str] = []
     clients = available_clients(args.clients, notes)
     samples: list[dict[str, Any]] = []
@@ -244,19 +272,13 @@ def main(argv: list[str] | None = None) -> int:
                       "ca_path": info.ca_path, "host_bases": info.host_bases}
             jobs = [(r, sid, lp, c) for r in range(args.rounds) for sid in args.scenarios
                     for lp in args.loops for c in clients]
-            for i, (rnd, sid, loop, client) in enumerate(jobs, 1):
-                scen = SCENARIOS[sid]
-                progress(f"[{i}/{len(jobs)}] round {rnd + 1}/{args.rounds} {sid} {loop} "
-                         f"{client}  ({time.monotonic() - started:.0f}s)")
-                count = scen.quick_count if args.quick else scen.count
-                # --quick must stay under a minute even with httpx at ~200 req/s under
-                # concurrency, so its cap on the timed part is tighter.
-                cap = min(scen.time_cap, QUICK_TIME_CAP) if args.quick else scen.time_cap
-                job = {"client": client, "loop": loop, "scenario": sid, "round": rnd,
-                       "count": count, "cpu": client_cpu, "target": target,
-                       "time_cap": cap, "timeout": cap + 45}
-                samples.append(run_child(job, CLIENTS[client][1], cap + 60))
-    progress(f"done: {len(jobs)} runs")
+            try:
+                run_jobs(jobs, args, client_cpu, target, samples, started)
+            except KeyboardInterrupt:
+                # Ctrl-C or SIGTERM: stop measuring, but stop the server (the `with`) and still
+                # report what was measured.
+                notes.append(f"interrupted after {len(samples)} of {len(jobs)} runs")
+    progress(f"done: {len(samples)} runs")
     sys.stderr.write("\n")
     took = time.monotonic() - started
     notes.append(f"server: {info.kind} {info.version}; {args.rounds} round(s); "

@@ -69,7 +69,8 @@ def main() -> int:
     from benchmarks.scenarios import SCENARIOS, Target, drive
 
     client, loop_name = job["client"], job["loop"]
-    scen = dataclasses.replace(SCENARIOS[job["scenario"]], time_cap=job["time_cap"])
+    scen = dataclasses.replace(SCENARIOS[job["scenario"]], time_cap=job["time_cap"],
+                               min_time=job["min_time"])
     target = Target(**{**job["target"], "host_bases": tuple(job["target"]["host_bases"])})
     base = {"client": client, "loop": loop_name, "scenario": scen.id, "round": job["round"]}
     try:
