@@ -155,14 +155,9 @@ def _load_known_names():
 _load_known_names()
 
 
-cdef dict _REASONS = {
-    raw: raw.decode("ascii")
-    for raw in (b"OK", b"Created", b"Accepted", b"No Content", b"Moved Permanently", b"Found",
-                b"See Other", b"Not Modified", b"Temporary Redirect", b"Permanent Redirect",
-                b"Bad Request", b"Unauthorized", b"Forbidden", b"Not Found", b"Continue",
-                b"Switching Protocols", b"Internal Server Error", b"Bad Gateway",
-                b"Service Unavailable", b"Gateway Timeout", b"Partial Content")
-}
+cdef str _OK = "OK"
+cdef object _V11 = HttpVersion11
+cdef object _V10 = HttpVersion10
 
 cdef llhttp_settings_t _SETTINGS
 
@@ -389,18 +384,11 @@ cdef class ResponseParser:
     cdef int _flush_span(self) except -1:
         # llhttp_execute returned with a span still open: its bytes live in the caller's buffer,
         # which is about to go away, so copy them.
-        cdef Py_ssize_t n = self._span_len
-        self._span_ptr_to_buf()
-        return 0
-
-    cdef inline int _span_ptr_to_buf(self) except -1:
         cdef const char* src = self._span_ptr
-        cdef Py_ssize_t n = self._span_len
         self._span_ptr = NULL
-        self._span_len = 0
         self._buf_len = 0
         self._in_buf = True
-        self._buf_append(src, n)
+        self._buf_append(src, self._span_len)
         return 0
 
     cdef int _buf_append(self, const char* at, Py_ssize_t n) except -1:
@@ -449,11 +437,20 @@ cdef class ResponseParser:
         raise LineTooLong(f"Chunk extension is too long: exceeds {limit} bytes "
                           f"(got {total} at offset {self._offset})")
 
-    cdef inline bytes _take(self):
-        # The finished span as bytes, from wherever it lives.
-        cdef bytes out
+    cdef inline Py_ssize_t _span_get(self, const char** chars) noexcept:
+        # The finished span, from wherever it lives (valid until _span_clear).
         if self._in_buf:
-            out = PyBytes_FromStringAndSize(self._buf, self._buf_len)
+            chars[0] = self._buf
+            return self._buf_len
+        if self._span_ptr != NULL:
+            chars[0] = self._span_ptr
+            return self._span_len
+        chars[0] = ""
+        return 0
+
+    cdef inline void _span_clear(self) noexcept:
+        self._span_ptr = NULL
+        if self._in_buf:
             self._in_buf = False
             self._buf_len = 0
             if self._buf_cap > 65536:
@@ -461,22 +458,18 @@ cdef class ResponseParser:
                 PyMem_Free(self._buf)
                 self._buf = NULL
                 self._buf_cap = 0
-        elif self._span_ptr != NULL:
-            out = PyBytes_FromStringAndSize(self._span_ptr, self._span_len)
-            self._span_ptr = NULL
-        else:
-            out = b""
-        return out
 
     # ----------------------------------------------------------------- llhttp events
 
     cdef inline int _finish_status(self) except -1:
-        raw = self._take()
-        reason = _REASONS.get(raw)
-        if reason is None:
-            reason = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(raw), PyBytes_GET_SIZE(raw),
-                                          "surrogateescape")
-        self._reason = reason
+        cdef const char* chars
+        cdef Py_ssize_t n
+        n = self._span_get(&chars)
+        if n == 2 and chars[0] == 79 and chars[1] == 75:  # "OK", most responses
+            self._reason = _OK
+        else:
+            self._reason = PyUnicode_DecodeUTF8(chars, n, "surrogateescape")
+        self._span_clear()
         self._have_reason = True
         self._section = SEC_HEADERS
         return 0
@@ -500,12 +493,7 @@ cdef class ResponseParser:
             what = "trailers" if self._section == SEC_TRAILERS else "headers"
             raise TooManyHeaders(f"Too many {what}: more than {self._max_headers} "
                                  f"(at offset {self._offset})")
-        if self._in_buf:
-            chars = self._buf
-            n = self._buf_len
-        else:
-            chars = self._span_ptr
-            n = self._span_len if chars != NULL else 0
+        n = self._span_get(&chars)
         slot = _find_name(chars, n)
         if slot != NULL and slot.raw != NULL:
             self._raw_name = <object>slot.raw
@@ -517,24 +505,15 @@ cdef class ResponseParser:
                 _add_name(slot, raw, name)
             self._raw_name = raw
             self._name = name
-        self._span_ptr = NULL
-        self._in_buf = False
-        self._buf_len = 0
+        self._span_clear()
         return 0
 
     cdef inline int _on_value_complete(self) except -1:
         cdef const char* chars
         cdef Py_ssize_t n
-        if self._in_buf:
-            chars = self._buf
-            n = self._buf_len
-        else:
-            chars = self._span_ptr
-            n = self._span_len if chars != NULL else 0
-        self._span_ptr = NULL
-        self._in_buf = False
-        self._buf_len = 0
+        n = self._span_get(&chars)
         if self._section == SEC_TRAILERS:
+            self._span_clear()
             return 0  # trailers are validated and counted, not delivered
         # llhttp drops the whitespace before a value but keeps the whitespace after it (OWS,
         # RFC 9110 5.5): strip it from both the value and its raw bytes.
@@ -544,6 +523,7 @@ cdef class ResponseParser:
         value = PyUnicode_DecodeUTF8(chars, n, "surrogateescape")
         MultiDict_Add(_MD, self._headers, self._name, value)
         self._raw.append((self._raw_name, raw))
+        self._span_clear()
         return 0
 
     cdef inline int _on_headers_complete(self) except -1:
@@ -556,8 +536,8 @@ cdef class ResponseParser:
         if not self._have_reason:
             self._finish_status()
         if p.http_major == 1:
-            version = HttpVersion11 if p.http_minor == 1 else (
-                HttpVersion10 if p.http_minor == 0 else HttpVersion(1, p.http_minor))
+            version = _V11 if p.http_minor == 1 else (
+                _V10 if p.http_minor == 0 else HttpVersion(1, p.http_minor))
         else:
             version = HttpVersion(p.http_major, p.http_minor)
         # 1xx (not 101), 204 and 304 never have a body, whatever their headers say; a HEAD
