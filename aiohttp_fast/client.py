@@ -484,19 +484,14 @@ class ClientSession:
             for trace in traces:
                 await trace.send_request_start(method, url, headers or CIMultiDict())
 
-        # proxy
+        # proxy: an explicit one holds for every hop; the environment's is looked up per hop
         proxy_url = URL(proxy) if isinstance(proxy, str) else proxy
         if proxy_url is None:
             proxy_url = self._default_proxy
             if proxy_auth is None:
                 proxy_auth = self._default_proxy_auth
-        if proxy_url is None and self._trust_env and get_env_proxy_for_url is not None:
-            try:
-                proxy_url, env_auth = get_env_proxy_for_url(url)
-                if proxy_auth is None:
-                    proxy_auth = env_auth
-            except LookupError:
-                proxy_url = None
+        env_proxy = proxy_url is None and self._trust_env and get_env_proxy_for_url is not None
+        explicit_proxy_auth = proxy_auth
         if proxy_url is not None and proxy_auth is None and proxy_url.user:
             proxy_auth = BasicAuth(proxy_url.user, proxy_url.password or "")
             proxy_url = proxy_url.with_user(None)
@@ -534,6 +529,8 @@ class ClientSession:
                         "Cannot combine AUTHORIZATION header with AUTH argument "
                         "or credentials encoded in URL"
                     )
+                if env_proxy:
+                    proxy_url, proxy_auth = self._env_proxy(url, explicit_proxy_auth)
                 jar = self._cookie_jar
                 jar_cookies = jar.filter_cookies(url) if jar is not None and len(jar) else None
                 cookie_value = (
@@ -635,6 +632,21 @@ class ClientSession:
             for trace in traces:
                 await trace.send_request_end(method, url, headers or CIMultiDict(), resp)
         return resp
+
+    @staticmethod
+    def _env_proxy(url: URL, proxy_auth: BasicAuth | None) -> tuple[URL | None, Any]:
+        """The proxy ``*_PROXY``/``NO_PROXY`` choose for ``url`` (trust_env), with its auth."""
+        try:
+            proxy_url, env_auth = get_env_proxy_for_url(url)
+        except LookupError:
+            return None, proxy_auth
+        if proxy_auth is None:
+            proxy_auth = env_auth
+        if proxy_auth is None and proxy_url.user:
+            proxy_auth = BasicAuth(proxy_url.user, proxy_url.password or "")
+        if proxy_url.user:
+            proxy_url = proxy_url.with_user(None)
+        return proxy_url, proxy_auth
 
     def _netrc_auth(self, host: str) -> BasicAuth | None:
         try:
