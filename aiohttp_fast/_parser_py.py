@@ -383,8 +383,8 @@ class ResponseParser:
             self._flags |= _F_CONTENT_LENGTH
             self._content_length = int(value)
         elif kind == _K_TRANSFER_ENCODING:
-            if not value:
-                self._error(InvalidHeader, "Empty Transfer-Encoding", data, pos)
+            if not value:  # llhttp 9.4 ignores an empty Transfer-Encoding
+                return
             flags = (self._flags | _F_TRANSFER_ENCODING) & ~_F_CHUNKED
             # chunked only when it is the last coding; llhttp allows spaces after it, not tabs
             last = data[pos:eol].rsplit(b",", 1)[-1].lstrip(b" \t").rstrip(b" ")
