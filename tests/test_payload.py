@@ -256,7 +256,7 @@ async def test_form_multipart_with_files(form_server: int, tmp_path: Path) -> No
 
 
 async def test_form_multipart_non_ascii_name_uses_rfc5987(form_server: int) -> None:
-    form = FormData()
+    form = FormData(default_to_multipart=True)
     form.add_field("n\u00e4me", "v")
     status, body = await send_payload(form_server, "/multipart", form())
     parts = json.loads(body)["parts"]
