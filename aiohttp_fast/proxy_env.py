@@ -155,7 +155,11 @@ def proxies_from_env() -> dict[str, ProxyInfo]:
                 "%s proxies %s are not supported, ignoring", url.scheme.upper(), url
             )
             continue
-        proxy, auth = split_proxy_auth(url)
+        try:
+            proxy, auth = split_proxy_auth(url)
+        except ValueError as exc:  # e.g. a ":" in the user name: Basic can't carry it
+            client_logger.warning("Ignoring %s_proxy with unusable credentials: %s", scheme, exc)
+            continue
         if auth is None:
             if not netrc_loaded:  # read the file once, and only when some proxy needs it
                 netrc_obj = netrc_from_env()
@@ -164,6 +168,9 @@ def proxies_from_env() -> dict[str, ProxyInfo]:
                 try:
                     auth = basicauth_from_netrc(netrc_obj, proxy.host or "")
                 except LookupError:
+                    auth = None
+                except ValueError as exc:
+                    client_logger.warning("Ignoring .netrc entry for %s: %s", proxy.host, exc)
                     auth = None
         proxies[scheme] = ProxyInfo(proxy, auth)
     return proxies

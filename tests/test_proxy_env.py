@@ -120,6 +120,20 @@ def test_url_credentials_win_over_netrc(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert proxies_from_env()["http"].proxy_auth == BasicAuth("uuser", "upass")
 
 
+def test_unusable_credentials(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A ":" in a user name can't be sent with Basic: that proxy (URL) or entry (netrc) is
+    # skipped with a warning instead of failing every request.
+    write_netrc(tmp_path, monkeypatch, "machine np login a:b password c\n")
+    monkeypatch.setenv("HTTP_PROXY", "http://a%3Ab:c@up:1")
+    monkeypatch.setenv("HTTPS_PROXY", "http://np:2")
+    with caplog.at_level(logging.WARNING, logger="aiohttp_fast.client"):
+        proxies = proxies_from_env()
+    assert proxies == {"https": ProxyInfo(URL("http://np:2"), None)}
+    assert "unusable credentials" in caplog.text and "Ignoring .netrc entry" in caplog.text
+
+
 # ---- split_proxy_auth ----
 
 
