@@ -268,6 +268,44 @@ async def test_proxy_that_never_answers_connect_times_out() -> None:
         await server.wait_closed()
 
 
+async def test_cancelled_while_the_proxy_thinks() -> None:
+    got_connect, handler_done = asyncio.Event(), asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            got_connect.set()
+            await reader.read()
+        finally:
+            writer.close()
+            handler_done.set()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        connector = TCPConnector(limit=1)
+        async with ClientSession(connector=connector) as session:
+            task = asyncio.ensure_future(
+                session.get("https://example.invalid/", proxy=f"http://127.0.0.1:{port}")
+            )
+            await got_connect.wait()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await handler_done.wait()  # the client closed the connection to the proxy
+            # The one slot (limit=1) is free again: the next request gets it, and fails on its
+            # unreachable proxy, instead of queueing until its connect timeout.
+            with pytest.raises(ClientProxyConnectionError):
+                await session.get(
+                    "http://127.0.0.1:1/",
+                    proxy="http://127.0.0.1:1",
+                    timeout=ClientTimeout(connect=10),
+                )
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
 # ---- trust_env: HTTP(S)_PROXY, NO_PROXY, netrc ----
 
 
