@@ -50,6 +50,8 @@ _CHUNK_RE = re.compile(
     % (_TOKEN, _TOKEN, _QDTEXT, _VCHAR)
 )
 _TOKEN_RUN = re.compile(rb"[%s]*" % _TOKEN)
+_HEX_RUN = re.compile(rb"[0-9A-Fa-f]*")
+_QDTEXT_RUN = re.compile(rb"[%s]*" % _QDTEXT)
 _WS_RUN = re.compile(rb"[ \t]*")
 _DIGITS_WS = re.compile(rb"([0-9]*)[ \t]*")
 _CL_RE = re.compile(rb"[0-9]+")
@@ -106,6 +108,18 @@ _S_CLOSED = 7  # after a message that does not keep the connection alive
 _S_UPGRADED = 8
 _S_DEAD = 9
 
+# Chunk-size line states (llhttp's chunk_size / chunk_extension_* nodes).
+_CS_FRESH = 0  # nothing yet: a hex digit must come
+_CS_DIGITS = 1
+_CS_AFTER_SIZE = 2  # only ';' or CR
+_CS_SEMI = 3  # just after ';': not SP, not CR
+_CS_NAME = 4
+_CS_VALUE = 5
+_CS_QUOTED = 6
+_CS_QPAIR = 7
+_CS_QDONE = 8
+_CS_LF = 9  # CR seen, LF must follow
+
 
 def _show(data: bytes, start: int, width: int = 40) -> str:
     return repr(bytes(data[max(0, start - 8) : start + width]))
@@ -137,7 +151,9 @@ class ResponseParser:
         self._tail = b""  # an unfinished line (head, chunk size, trailer, chunk CRLF)
         self._offset = 0  # stream offset of the current ``data[0]``, for error messages
         self._remaining = 0
-        self._ext_carry = 0  # extension span bytes of a long chunk-size line already dropped
+        self._cs_state = _CS_FRESH  # chunk-size line: where we are in it (see _chunk_line)
+        self._cs_size = 0
+        self._cs_spans = 0  # extension name and value bytes so far (what the limit counts)
         self._reset_message()
 
     def _reset_message(self) -> None:
@@ -587,67 +603,122 @@ class ResponseParser:
     # -- chunked bodies ------------------------------------------------------------------------
 
     def _parse_chunk_size(self, data: bytes, pos: int) -> int:
-        end = len(data)
-        eol = data.find(b"\r\n", pos)
-        if eol < 0:
-            digits_end, semi, spans = self._check_chunk_line(data, pos, end, False)
-            # Keep the line bounded: fold leading zeros of the size away, and keep only the
-            # extension being parsed (the ones before it are checked; their span bytes are
-            # carried in _ext_carry for the limit).
-            n = pos
-            while n + 1 < digits_end and data[n] == 48:
-                n += 1
-            if semi > digits_end and end - n > 1024:
-                self._ext_carry += spans
-                data = data[n:digits_end] + data[semi:]
-                n = 0
-            self._keep(data, n)
-            return -1
-        m = _CHUNK_RE.fullmatch(data, pos, eol)
-        if m is None or len(m.group(2)) + self._ext_carry > self.max_line_size:
-            self._check_chunk_line(data, pos, eol, True)  # raises unless within the limit
-            if m is None:  # pragma: no cover
-                raise AssertionError("unreachable")
-        size = int(m.group(1), 16)
-        if size > _MAX_U64:
-            self._check_chunk_line(data, pos, eol, True)
-        self._ext_carry = 0
-        pos = eol + 2
+        if self._cs_state == _CS_FRESH:
+            eol = data.find(b"\r\n", pos)
+            if eol >= 0:
+                m = _CHUNK_RE.fullmatch(data, pos, eol)
+                if m is not None and len(m.group(2)) <= self.max_line_size:
+                    size = int(m.group(1), 16)
+                    if size <= _MAX_U64:
+                        self._chunk_start(size)
+                        return eol + 2
+        # A line split across feeds, a long or an invalid one: walk it, keeping only its
+        # state (nothing is buffered, so zeros or extensions can not grow memory).
+        return self._chunk_line(data, pos)
+
+    def _chunk_start(self, size: int) -> None:
+        self._cs_state = _CS_FRESH
+        self._cs_size = 0
+        self._cs_spans = 0
         if size:
             self._remaining = size
             self._state = _S_CHUNK_DATA
         else:
             self._state = _S_TRAILERS
-        return pos
 
-    def _check_chunk_line(
-        self, data: bytes, pos: int, end: int, complete: bool
-    ) -> tuple[int, int, int]:
-        """Raise the first error of the chunk-size line ``data[pos:end]`` (maybe partial).
-
-        Returns where the size digits end, where the last extension starts (its ``;``) and
-        the extension span bytes before it."""
-        cut = _CR_OR_LF.search(data, pos, end)
-        stop = cut.start() if cut else end
-        i = pos
-        while i < stop and data[i] in _HEX_DIGITS:
-            i += 1
-        if i == pos:
-            if i < end:
-                self._error(TransferEncodingError, "Invalid character in chunk size", data, i)
-            return i, -1, 0
-        digits = data[pos:i].lstrip(b"0")
-        if len(digits) > 16:
-            self._error(TransferEncodingError, "Chunk size overflow", data, pos)
-        bad, spans, semi, before = _extension_scan(data, i, stop)
-        if spans + self._ext_carry > self.max_line_size:
-            self._error(LineTooLong, f"Chunk extension is too long (limit {self.max_line_size})",
-                        data, i)
-        if bad >= 0:
-            self._error(TransferEncodingError, "Invalid chunk extension", data, bad)
-        if cut is not None and (complete or data[stop] == 10 or stop + 1 < end):
-            self._error(TransferEncodingError, "Expected CRLF after chunk size", data, stop)
-        return i, semi, before
+    def _chunk_line(self, data: bytes, i: int) -> int:
+        """The chunk-size line state machine (llhttp's); -1 when more bytes are needed."""
+        end = len(data)
+        st = self._cs_state
+        spans = self._cs_spans
+        limit = self.max_line_size
+        while i < end:
+            c = data[i]
+            if st == _CS_LF:
+                if c != 10:
+                    self._error(TransferEncodingError, "Expected LF after chunk size", data, i)
+                self._chunk_start(self._cs_size)
+                return i + 1
+            if st <= _CS_DIGITS:
+                j = _HEX_RUN.match(data, i).end()
+                if j > i:
+                    size = (self._cs_size << (4 * (j - i))) + int(data[i:j], 16)
+                    if size > _MAX_U64:
+                        self._error(TransferEncodingError, "Chunk size overflow", data, i)
+                    self._cs_size = size
+                    st = _CS_DIGITS
+                    i = j
+                    continue
+                if st == _CS_FRESH:
+                    self._error(TransferEncodingError, "Invalid character in chunk size", data, i)
+                st = _CS_AFTER_SIZE
+            if c == 13:
+                if st in (_CS_SEMI, _CS_QUOTED, _CS_QPAIR):
+                    self._error(TransferEncodingError, "Invalid chunk extension", data, i)
+                st = _CS_LF
+                i += 1
+                continue
+            if c == 10:
+                self._error(TransferEncodingError, "Expected CR before LF after chunk size",
+                            data, i)
+            if c == 59 and st in (_CS_AFTER_SIZE, _CS_SEMI, _CS_NAME, _CS_VALUE, _CS_QDONE):
+                st = _CS_SEMI
+                i += 1
+                continue
+            if st == _CS_SEMI:
+                if c == 32:
+                    self._error(TransferEncodingError, "Invalid chunk extension", data, i)
+                st = _CS_NAME
+            if st == _CS_NAME:
+                j = _TOKEN_RUN.match(data, i).end()
+                if j == i:
+                    if c != 61:  # '='
+                        self._error(TransferEncodingError, "Invalid chunk extension name",
+                                    data, i)
+                    st = _CS_VALUE
+                    j += 1
+                else:
+                    spans += j - i
+                i = j
+            elif st == _CS_VALUE:
+                if c == 34:  # '"'
+                    st = _CS_QUOTED
+                    spans += 1
+                    i += 1
+                else:
+                    j = _TOKEN_RUN.match(data, i).end()
+                    if j == i:
+                        self._error(TransferEncodingError, "Invalid chunk extension value",
+                                    data, i)
+                    spans += j - i
+                    i = j
+            elif st == _CS_QUOTED:
+                j = _QDTEXT_RUN.match(data, i).end()
+                if j == i:
+                    if c == 34:
+                        st = _CS_QDONE
+                    elif c == 92:  # backslash
+                        st = _CS_QPAIR
+                    else:
+                        self._error(TransferEncodingError, "Invalid chunk extension quoted "
+                                    "value", data, i)
+                    j += 1
+                spans += j - i
+                i = j
+            elif st == _CS_QPAIR:
+                if not (c == 9 or 32 <= c <= 126 or c >= 128):
+                    self._error(TransferEncodingError, "Invalid quoted-pair in chunk extension",
+                                data, i)
+                st = _CS_QUOTED
+                spans += 1
+                i += 1
+            else:  # after the size, or after a quoted value: only ';' or CRLF
+                self._error(TransferEncodingError, "Invalid character after chunk size", data, i)
+            if spans > limit:
+                self._error(LineTooLong, f"Chunk extension is too long (limit {limit})", data, i)
+        self._cs_state = st
+        self._cs_spans = spans
+        return -1
 
     def _parse_trailers(self, data: bytes, pos: int) -> int:
         pos = self._header_lines(data, pos, True)
@@ -656,65 +727,3 @@ class ResponseParser:
         self._message_done()
         return pos
 
-
-_HEX_DIGITS = b"0123456789abcdefABCDEF"
-_TOKEN_CHARS = b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _extension_scan(data: bytes, i: int, stop: int) -> tuple[int, int, int, int]:
-    """Walk the chunk extensions ``data[i:stop]`` as llhttp does (slow path only).
-
-    Returns: the index of the first bad byte (``stop`` when the extensions can not end there
-    because a CR follows; -1 when all is fine so far); how many bytes of names and values came
-    before it (llhttp's extension spans, which the limit counts; the ``;`` and ``=`` between
-    them are not); the index of the last ``;`` that starts an extension; the span bytes
-    before that ``;``.
-    """
-    state = 0  # 0 size, 1 after ';', 2 name, 3 value, 4 quoted, 5 quoted-pair, 6 done
-    spans = 0
-    semi = -1
-    before = 0
-    while i < stop:
-        c = data[i]
-        if state == 1:
-            if c == 32:
-                return i, spans, semi, before
-            state = 2  # this byte starts the name
-        if c == 59 and state in (0, 2, 3, 6):  # ';'
-            state = 1
-            semi = i
-            before = spans
-            i += 1
-            continue
-        if state == 0:
-            return i, spans, semi, before
-        if state == 2:
-            if c == 61:  # '='
-                state = 3
-                i += 1
-                continue
-            if c not in _TOKEN_CHARS:
-                return i, spans, semi, before
-        elif state == 3:
-            if c == 34:
-                state = 4
-            elif c not in _TOKEN_CHARS:
-                return i, spans, semi, before
-        elif state == 4:
-            if c == 34:
-                state = 6
-            elif c == 92:
-                state = 5
-            elif not (c == 9 or 32 <= c <= 126 or c >= 128):
-                return i, spans, semi, before
-        elif state == 5:
-            if not (c == 9 or 32 <= c <= 126 or c >= 128):
-                return i, spans, semi, before
-            state = 4
-        else:  # 6: only ';' or the end may follow a quoted value
-            return i, spans, semi, before
-        spans += 1
-        i += 1
-    if state in (1, 4, 5) and i < len(data) and data[i] in (13, 10):
-        return i, spans, semi, before
-    return -1, spans, semi, before

@@ -55,7 +55,9 @@ def message(draw: st.DrawFn) -> bytes:
         cut = draw(st.integers(0, len(body)))
         for part in (body[:cut], body[cut:]):
             if part:
-                ext = draw(st.sampled_from([b"", b";a=b", b';q="x\\"y"', b";n"]))
+                ext = draw(st.sampled_from(
+                    [b"", b";a=b", b';q="x\\"y"', b";n", b";;x=1;", b';e=v"q"', b";aaaa=bbbb"]
+                ))
                 payload += b"%x%s\r\n%s\r\n" % (len(part), ext, part)
         payload += b"0\r\n"
         if draw(st.booleans()):
