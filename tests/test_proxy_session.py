@@ -7,7 +7,6 @@ server received.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import socket
 import ssl
 from pathlib import Path
@@ -23,28 +22,12 @@ from aiohttp_fast.client_exceptions import (
     ConnectionTimeoutError,
 )
 from aiohttp_fast.connector import TCPConnector
-from aiohttp_fast.proxy import create_proxy_connection
 from aiohttp_fast.timeouts import ClientTimeout
 from tests.fixtures_proxy import PROXY_PASSWORD, PROXY_USER, ProxyProcess, Relay, TargetServer
 
 ClientSession = client_module.ClientSession
 SECRET = "Bearer session-secret-42"
-pytestmark = pytest.mark.usefixtures("clean_proxy_env", "connector_proxy_seam")
-
-
-@pytest.fixture
-def connector_proxy_seam(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the connector calls ``proxy.create_proxy_connection`` from its seam, do it here.
-
-    Once the seam is filled this fixture does nothing, and the tests run the real thing.
-    """
-    seam = TCPConnector._create_proxy_connection
-    if "NotImplementedError" in inspect.getsource(seam):
-
-        async def filled(self, req, traces, timeout):  # type: ignore[no-untyped-def]
-            return await create_proxy_connection(self, req, traces, timeout)
-
-        monkeypatch.setattr(TCPConnector, "_create_proxy_connection", filled)
+pytestmark = pytest.mark.usefixtures("clean_proxy_env")
 
 
 def with_auth(proxy: ProxyProcess, host: str | None = None) -> str:
@@ -434,10 +417,6 @@ async def test_https_proxy_certificate_is_verified(
     assert http_target.seen == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client.py looks the env proxy up once per request(), not again for each redirect hop",
-)
 async def test_trust_env_proxy_is_chosen_per_redirect_hop(
     monkeypatch: pytest.MonkeyPatch, http_proxy: ProxyProcess, http_target: TargetServer
 ) -> None:
