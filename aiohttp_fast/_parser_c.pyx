@@ -24,8 +24,8 @@ from cpython.bytes cimport PyBytes_GET_SIZE
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.exc cimport PyErr_Occurred
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
-from cpython.ref cimport Py_INCREF
-from cpython.tuple cimport PyTuple_SET_ITEM
+from cpython.ref cimport Py_INCREF, Py_XDECREF
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_SET_ITEM
 from cpython.unicode cimport PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
 from cpython.object cimport PyObject
@@ -82,12 +82,18 @@ ctypedef struct NameSlot:
     const char* chars      # the bytes object's buffer
     PyObject* raw          # bytes, kept alive by _NAME_KEEP
     PyObject* name         # istr, kept alive by _NAME_KEEP
+    # The last value seen under this name, owned references (NULL until then): a connection
+    # gets the same Server, Content-Type, Vary, Cache-Control... again and again, and a repeat
+    # costs a memcmp instead of a bytes, a str and a tuple.
+    PyObject* last_pair    # (raw name, raw value) tuple, as raw_headers holds it
+    PyObject* last_value   # the decoded value
 
 cdef enum:
     NAME_SLOTS = 4096      # power of two
     NAME_MAX = 2048        # at most half full: probe chains stay short
     NAME_MAX_LEN = 64
     NAME_PROBES = 8
+    VALUE_CACHE_MAX_LEN = 256
 
 cdef NameSlot _SLOTS[NAME_SLOTS]
 cdef Py_ssize_t _N_NAMES = 0
@@ -198,6 +204,7 @@ cdef class ResponseParser:
     cdef bint _have_reason
     cdef object _raw_name
     cdef object _name
+    cdef NameSlot* _slot          # the table slot of _name, NULL when not in the table
     cdef object _headers         # CIMultiDict being filled
     cdef list _raw
     cdef Py_ssize_t _count        # header (then trailer) lines in this message
@@ -503,8 +510,11 @@ cdef class ResponseParser:
             name = istr(PyUnicode_DecodeLatin1(chars, n, NULL))
             if slot != NULL:
                 _add_name(slot, raw, name)
+                if slot.raw == NULL:  # the table is full, or the name too long to keep
+                    slot = NULL
             self._raw_name = raw
             self._name = name
+        self._slot = slot
         self._span_clear()
         return 0
 
@@ -519,10 +529,28 @@ cdef class ResponseParser:
         # RFC 9110 5.5): strip it from both the value and its raw bytes.
         while n and (chars[n - 1] == 32 or chars[n - 1] == 9):
             n -= 1
+        cdef NameSlot* slot = self._slot
+        cdef PyObject* last
+        if slot != NULL and slot.last_pair != NULL:
+            last = PyTuple_GET_ITEM(<object>slot.last_pair, 1)
+            if (PyBytes_GET_SIZE(<object>last) == n
+                    and memcmp(PyBytes_AS_STRING(<object>last), chars, <size_t>n) == 0):
+                MultiDict_Add(_MD, self._headers, self._name, <object>slot.last_value)
+                self._raw.append(<object>slot.last_pair)
+                self._span_clear()
+                return 0
         raw = PyBytes_FromStringAndSize(chars, n)
         value = PyUnicode_DecodeUTF8(chars, n, "surrogateescape")
+        pair = (self._raw_name, raw)
         MultiDict_Add(_MD, self._headers, self._name, value)
-        self._raw.append((self._raw_name, raw))
+        self._raw.append(pair)
+        if slot != NULL and n <= VALUE_CACHE_MAX_LEN:
+            Py_XDECREF(slot.last_pair)
+            Py_XDECREF(slot.last_value)
+            Py_INCREF(pair)
+            Py_INCREF(value)
+            slot.last_pair = <PyObject*>pair
+            slot.last_value = <PyObject*>value
         self._span_clear()
         return 0
 
