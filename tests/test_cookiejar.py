@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import stat
@@ -9,6 +10,8 @@ from http.cookies import BaseCookie, CookieError, Morsel, SimpleCookie
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from yarl import URL
 
 from aiohttp_fast.cookiejar import MAX_COOKIES_PER_DOMAIN, CookieJar, DummyCookieJar
@@ -373,3 +376,107 @@ def test_dummy_cookie_jar() -> None:
     assert isinstance(got, BaseCookie) and not got
     jar.clear()
     jar.clear_domain("h.com")
+
+
+# --- the memoised selection never goes stale -------------------------------------------------
+
+def test_memo_sees_every_change(clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    url = "http://www.h.com/a/b"
+    set_from(jar, "http://www.h.com/", "n=wide; Path=/; Max-Age=100")
+    assert sent(jar, url) == {"n": "wide"}
+    set_from(jar, "http://www.h.com/", "n=narrow; Path=/a; Max-Age=10")  # shadows "wide"
+    assert sent(jar, url) == {"n": "narrow"}
+    clock.advance(11)  # the chosen cookie expires: the shadowed one comes back
+    assert sent(jar, url) == {"n": "wide"}
+    jar.update_cookies({"m": "1"}, URL("http://www.h.com/"))
+    assert sent(jar, url) == {"n": "wide", "m": "1"}
+    jar.clear(lambda m: m.key == "m")
+    assert sent(jar, url) == {"n": "wide"}
+    jar.clear_domain("h.com")
+    assert sent(jar, url) == {}
+    set_from(jar, "http://www.h.com/", "z=1")
+    assert sent(jar, url) == {"z": "1"}
+    jar.clear()
+    assert sent(jar, url) == {}
+
+
+def test_memo_returns_independent_containers() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/", "a=1")
+    first = jar.filter_cookies(URL("http://h.com/"))
+    del first["a"]
+    assert sent(jar, "http://h.com/") == {"a": "1"}
+
+
+def test_memo_is_per_secure_and_path() -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/", "s=1; Secure", "p=1; Path=/p")
+    assert sent(jar, "http://h.com/") == {}
+    assert sent(jar, "https://h.com/") == {"s": "1"}
+    assert sent(jar, "https://h.com/p") == {"p": "1", "s": "1"}
+    assert sent(jar, "http://h.com/p") == {"p": "1"}
+
+
+def test_memo_after_load(tmp_path: Path) -> None:
+    jar = CookieJar()
+    set_from(jar, "http://h.com/", "a=1")
+    path = tmp_path / "j.json"
+    jar.save(path)
+    other = CookieJar()
+    set_from(other, "http://h.com/", "b=2")
+    assert sent(other, "http://h.com/") == {"b": "2"}
+    other.load(path)
+    assert sent(other, "http://h.com/") == {"a": "1"}
+
+
+# --- differential against aiohttp's jar on the rules both follow ---------------------------
+# Unique cookie names (so neither jar's same-name tie-break matters), no public suffixes, and
+# results compared as sets (aiohttp orders by specificity ascending, we as RFC 6265 5.4).
+
+_HOSTS = ["example.com", "www.example.com", "a.b.example.com", "badexample.com", "other.org"]
+_PATHS = ["/", "/a", "/a/", "/a/b", "/ab", "/a/b/c"]
+
+
+@st.composite
+def _scenario(draw: st.DrawFn) -> tuple[list[tuple[str, str, str]], list[str]]:
+    sets = []
+    for i in range(draw(st.integers(1, 8))):
+        origin_host = draw(st.sampled_from(_HOSTS))
+        origin = f"{draw(st.sampled_from(['http', 'https']))}://{origin_host}"
+        origin += draw(st.sampled_from(_PATHS))
+        attrs = ""
+        if draw(st.booleans()):
+            attrs += "; Domain=" + draw(st.sampled_from(_HOSTS + [".example.com"]))
+        if draw(st.booleans()):
+            attrs += "; Path=" + draw(st.sampled_from(_PATHS))
+        if draw(st.booleans()):
+            attrs += "; Secure"
+        sets.append((origin, f"c{i}=v{i}{attrs}", ""))
+    requests = [
+        f"{draw(st.sampled_from(['http', 'https']))}://{draw(st.sampled_from(_HOSTS))}"
+        f"{draw(st.sampled_from(_PATHS))}"
+        for _ in range(3)
+    ]
+    return sets, requests
+
+
+@given(_scenario())
+@settings(max_examples=150, deadline=None)
+def test_selection_matches_aiohttp(scenario: tuple[list[tuple[str, str, str]], list[str]]) -> None:
+    import aiohttp
+
+    sets, requests = scenario
+    loop = asyncio.new_event_loop()
+    try:
+        theirs = aiohttp.CookieJar(loop=loop)
+        ours = CookieJar()
+        for origin, header, _ in sets:
+            theirs.update_cookies_from_headers([header], URL(origin))
+            ours.update_cookies_from_headers([header], URL(origin))
+        for req in requests:
+            expect = {(n, m.value) for n, m in theirs.filter_cookies(URL(req)).items()}
+            got = {(n, m.value) for n, m in ours.filter_cookies(URL(req)).items()}
+            assert got == expect, (req, sets)
+    finally:
+        loop.close()
