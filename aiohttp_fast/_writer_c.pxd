@@ -12,5 +12,5 @@ cdef _check_token(object kind, object value)
 cdef _check_forbidden(object kind, object value)
 cdef _find_injection(list parts)
 
-@cython.locals(lines=Py_ssize_t, parts=list, text=str, tail=str)
+@cython.locals(parts=list, values=list, checked=str, tail=str)
 cpdef bytes serialize_request_head(object method, object target, object version, object headers)
