@@ -12,8 +12,12 @@ How it stays fast:
 - A header name/value span is normally complete inside one ``feed_data`` call: its pointer into
   the caller's buffer is kept and turned into ``bytes`` once. Only a span split across feeds is
   copied into a private C buffer (see ``_flush_span``).
-- Common header names map to pre-built ``(bytes, istr)`` pairs: no decode, and ``CIMultiDict``
-  skips case-folding an ``istr``.
+- Header names are looked up in a C table straight from the span (hdrs' names, plus the names
+  met on the wire, bounded): no bytes object, no decode, and an ``istr`` key that
+  ``CIMultiDict`` does not need to case-fold. Each name also remembers its last value, so a
+  value repeated on a connection (Server, Content-Type, Vary, ...) costs a memcmp.
+- Headers go straight into the ``CIMultiDict`` through multidict's C API, and the
+  ``ResponseMessage`` tuple is filled directly.
 - Framing facts (content length, chunked, keep-alive, upgrade) come from llhttp's flags.
 
 llhttp runs strict: no lenient flag is enabled.
