@@ -20,9 +20,10 @@ import json
 import operator
 import os
 import pathlib
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from http.cookies import BaseCookie, Morsel, SimpleCookie
+from http.cookies import BaseCookie, CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
 from typing import Any, Union
 
@@ -97,6 +98,9 @@ _TOTAL_LOW_WATER = int(MAX_COOKIES_TOTAL * 0.9)
 
 _MEMO_LIMIT = 512
 _SEND_ORDER = operator.attrgetter("order")
+_RESERVED = frozenset(Morsel._reserved)  # type: ignore[attr-defined]
+# http.cookies' legal-key characters: what Morsel.set accepts for a name given as a string
+_LEGAL_KEY = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]+").fullmatch
 _SECURE_SCHEMES = frozenset(("https", "wss"))
 _EMPTY_URL = URL()
 
@@ -234,7 +238,8 @@ class CookieJar:
         items = cookies.items() if isinstance(cookies, Mapping) else cookies
         for name, cookie in items:
             if isinstance(cookie, Morsel):
-                morsel: Morsel[str] = cookie.copy()  # never keep (and later mutate) the caller's
+                # a copy: never keep (and later mutate) the caller's Morsel
+                morsel = make_morsel(cookie.key, cookie.value, cookie.coded_value, cookie)
                 if _has_ctl(morsel.key + morsel.value + morsel.coded_value):
                     continue  # could not be sent without corrupting the Cookie header
                 max_age = parse_max_age(str(morsel["max-age"]))
@@ -244,10 +249,11 @@ class CookieJar:
                 if expires is None:
                     morsel["expires"] = ""
             else:
+                # the name is checked as Morsel.set would (aiohttp raises CookieError too)
+                if name.lower() in _RESERVED or _LEGAL_KEY(name) is None:
+                    raise CookieError(f"Illegal key {name!r}")
                 text = str(cookie)
-                morsel = Morsel()
-                # Morsel.set validates the name (CookieError), as aiohttp's SimpleCookie does
-                morsel.set(name, text, quote_value(text))
+                morsel = make_morsel(name, text, quote_value(text), None)
                 max_age = expires = None
             self._store(name, morsel, host, response_url, expires, max_age)
 
@@ -286,12 +292,13 @@ class CookieJar:
         elif host:
             domain = host
             host_only = True
-        morsel["domain"] = domain
+        # dict.__setitem__: the key is known-good, skip Morsel's per-item validation
+        dict.__setitem__(morsel, "domain", domain)
 
         path = morsel["path"]
         if not path or path[0] != "/":
             path = default_path(response_url.path)
-            morsel["path"] = path
+            dict.__setitem__(morsel, "path", path)
 
         expires: float | None = None
         if max_age is not None:

@@ -5,6 +5,8 @@ The jar holds 10,000 cookies over 1,000 domains (10 domain cookies per site, set
 
 - filter:      ``filter_cookies`` for a request to one site (10 cookies match);
 - filter-miss: ``filter_cookies`` for a host with no cookies (pure selection overhead);
+- filter-cold: ``filter_cookies`` for 1,000 different hosts in turn (10 matches each), so
+  that our jar's memo of recent selections never helps;
 - headers:     ``update_cookies_from_headers`` with one response's 10 Set-Cookie values;
 - mapping:     ``update_cookies`` with a 10-entry dict of str values.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import time
@@ -73,6 +76,9 @@ def main() -> None:
         hit = URL("http://api.d517.com/some/path")
         miss = URL("http://nothing.example.org/")
         assert len(ours.filter_cookies(hit)) == len(theirs.filter_cookies(hit)) == PER_DOMAIN
+        hosts = [URL(f"http://api.d{d}.com/some/path") for d in range(DOMAINS)]
+        ours_cycle = itertools.cycle(hosts)
+        theirs_cycle = itertools.cycle(hosts)
         resp_url = URL("http://www.d42.com/")
         hdrs = _headers(42)
         mapping = {f"m{i}": f"v{i}" for i in range(PER_DOMAIN)}
@@ -85,6 +91,10 @@ def main() -> None:
             "filter-miss": {
                 "ours": lambda: ours.filter_cookies(miss),
                 "aiohttp": lambda: theirs.filter_cookies(miss),
+            },
+            "filter-cold (1,000 hosts in turn)": {
+                "ours": lambda: ours.filter_cookies(next(ours_cycle)),
+                "aiohttp": lambda: theirs.filter_cookies(next(theirs_cycle)),
             },
             "update_cookies_from_headers (10)": {
                 "ours": lambda: ours.update_cookies_from_headers(hdrs, resp_url),

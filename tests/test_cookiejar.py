@@ -480,3 +480,20 @@ def test_selection_matches_aiohttp(scenario: tuple[list[tuple[str, str, str]], l
             assert got == expect, (req, sets)
     finally:
         loop.close()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x80), min_size=1, max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_str_cookie_name_check_is_morsel_sets(name: str) -> None:
+    try:
+        Morsel().set(name, "v", "v")
+        expect_ok = True
+    except CookieError:
+        expect_ok = False
+    jar = CookieJar()
+    try:
+        jar.update_cookies({name: "v"})
+        ok = True
+    except CookieError:
+        ok = False
+    assert ok == expect_ok
