@@ -307,7 +307,9 @@ def test_get_env_proxy_default_port_matches(monkeypatch: pytest.MonkeyPatch) -> 
 
 # ---- properties ----
 
-_label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+_label = st.text("abcxyz019-", min_size=1, max_size=6).filter(
+    lambda label: not label.startswith("-") and not label.endswith("-")
+)
 _domain = st.lists(_label, min_size=1, max_size=4).map(".".join)
 
 
