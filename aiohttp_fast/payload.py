@@ -448,6 +448,10 @@ def payload_for(
     if isinstance(data, io.IOBase):
         return IOBasePayload(data, **kwargs)
     if isinstance(data, AsyncIterable):
+        iter_any = getattr(data, "iter_any", None)
+        if callable(iter_any):
+            # A response's StreamReader iterates by lines; relay what arrives instead.
+            return AsyncIterablePayload(iter_any(), **kwargs)
         return AsyncIterablePayload(data, **kwargs)
     raise TypeError(f"Unsupported body type {type(data).__name__!r}: pass bytes, str, a file "
                     "object, an async iterable or a Payload")

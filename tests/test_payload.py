@@ -375,3 +375,43 @@ def test_content_disposition_header() -> None:
         content_disposition_header("bad type")
     with pytest.raises(ValueError):
         content_disposition_header("form-data", name="a\nb")
+
+
+async def test_pipe_is_streamed_chunked(form_server: int) -> None:
+    import os
+    import threading
+
+    read_fd, write_fd = os.pipe()
+
+    def feed() -> None:
+        with os.fdopen(write_fd, "wb") as out:
+            for i in range(3):
+                out.write(b"piped%d " % i)
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    with os.fdopen(read_fd, "rb") as pipe:
+        payload = payload_for(pipe)
+        assert payload.size is None  # not seekable: length unknown
+        got = await echo(form_server, payload)
+        assert not payload.can_rewind
+        with pytest.raises(PayloadRewindError):
+            payload.rewind()
+    thread.join()
+    assert got["transfer_encoding"] == "chunked"
+    assert got["body"] == "piped0 piped1 piped2 "
+
+
+async def test_stream_reader_like_is_relayed_by_chunks(form_server: int) -> None:
+    class Relay:
+        """Shaped like a response's StreamReader: iterates lines, iter_any() by chunks."""
+
+        def __aiter__(self) -> AsyncIterator[bytes]:
+            raise AssertionError("line iteration must not be used")
+
+        async def iter_any(self) -> AsyncIterator[bytes]:
+            yield b"no\nline"
+            yield b" splitting"
+
+    got = await echo(form_server, payload_for(Relay()))
+    assert got["body"] == "no\nline splitting"

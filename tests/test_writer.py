@@ -302,3 +302,28 @@ async def test_write_to_closed_transport_raises(raw_sink: RawSink) -> None:
     with pytest.raises(ClientConnectionResetError):
         writer.write_headers(b"GET / HTTP/1.1\r\n\r\n")
         await writer.write_eof()
+
+
+async def test_cancel_while_blocked_on_back_pressure(raw_sink: RawSink) -> None:
+    proto, writer = await raw_sink.connect()
+    assert proto.transport is not None
+    proto.transport.set_write_buffer_limits(high=65536)
+    raw_sink.hold.clear()
+    chunk = b"x" * 262144
+
+    async def produce() -> None:
+        while True:
+            await writer.write(chunk)
+
+    task = asyncio.create_task(produce())
+    while proto.drain_waits == 0:
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # the connection is still usable by its owner: it decides to close it, and everything
+    # written before the cancellation arrives whole
+    raw_sink.hold.set()
+    data = await raw_sink.received(proto)
+    assert len(data) == writer.output_size
+    assert len(data) % len(chunk) == 0
