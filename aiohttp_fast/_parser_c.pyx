@@ -192,6 +192,7 @@ cdef class ResponseParser:
     cdef int _section
     cdef bint _dead
     cdef bint _upgraded
+    cdef bint _busy               # inside llhttp_execute/llhttp_finish
     cdef uint64_t _offset         # bytes fed before the current feed (for error messages)
 
     # The span (status text, header name or value) being collected. ``_span_ptr`` points into
@@ -231,6 +232,7 @@ cdef class ResponseParser:
         self._section = SEC_IDLE
         self._dead = False
         self._upgraded = False
+        self._busy = False
         self._offset = 0
         self._span_ptr = NULL
         self._span_len = 0
@@ -252,12 +254,14 @@ cdef class ResponseParser:
         cdef const char* ptr
         cdef Py_ssize_t n
         cdef llhttp_errno_t err
-        if self._dead or self._upgraded:
+        if self._dead or self._upgraded or self._busy:
             self._raise_dead()
+        self._busy = True  # llhttp is not reentrant: a handler must not feed from a callback
         if PyBytes_CheckExact(data):
             ptr = PyBytes_AS_STRING(data)
             n = PyBytes_GET_SIZE(data)
             err = llhttp_execute(&self._p, ptr, <size_t>n)
+            self._busy = False
             if self._span_ptr != NULL and err == HPE_OK:
                 self._flush_span()
         else:
@@ -267,9 +271,11 @@ cdef class ResponseParser:
                 ptr = <const char*>view.buf
                 n = view.len
                 err = llhttp_execute(&self._p, ptr, <size_t>n)
+                self._busy = False
                 if self._span_ptr != NULL and err == HPE_OK:
                     self._flush_span()
             finally:
+                self._busy = False
                 PyBuffer_Release(&view)
         if err == HPE_OK:
             self._offset += <uint64_t>n
@@ -279,11 +285,13 @@ cdef class ResponseParser:
     def feed_eof(self):
         """The connection closed: finish a read-until-close body or raise for a cut message."""
         cdef llhttp_errno_t err
-        if self._dead:
+        if self._dead or self._busy:
             self._raise_dead()
         if self._upgraded:
             return None
+        self._busy = True
         err = llhttp_finish(&self._p)
+        self._busy = False
         if err == HPE_OK:
             return None
         self._dead = True
@@ -307,6 +315,8 @@ cdef class ResponseParser:
     # ----------------------------------------------------------------- error paths
 
     def _raise_dead(self):
+        if self._busy:
+            raise RuntimeError("the parser was fed from inside one of its handler callbacks")
         if self._upgraded:
             raise RuntimeError("the parser stopped after an upgrade (101) response")
         raise RuntimeError("the parser failed earlier; this connection can not be parsed further")

@@ -250,3 +250,16 @@ def test_handler_exception_propagates_and_kills_parser() -> None:
         parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nab")
     with pytest.raises(RuntimeError):
         parser.feed_data(b"")
+
+
+def test_feeding_from_a_callback_is_refused() -> None:
+    class Reentrant(Recorder):
+        parser: Any = None
+
+        def on_headers(self, msg: Any) -> None:
+            self.parser.feed_data(b"more")
+
+    rec = Reentrant()
+    rec.parser = _parser_c.ResponseParser(rec)
+    with pytest.raises(RuntimeError, match="inside one of its handler callbacks"):
+        rec.parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
