@@ -56,6 +56,13 @@ class MultipartWriter(Payload):
     def __bool__(self) -> bool:
         return True
 
+    def __enter__(self) -> MultipartWriter:
+        # aiohttp documents ``with MultipartWriter() as mpwriter:``; nothing to release
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
     async def __aenter__(self) -> MultipartWriter:
         return self
 

@@ -7,6 +7,8 @@ import os
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aiohttp_fast import decoders
 from aiohttp_fast.decoders import ACCEPT_ENCODING, decoder_for
@@ -154,3 +156,25 @@ def test_one_byte_deflate_body_is_an_error_at_flush() -> None:
     assert decoder.decompress(b"\x78") == b""
     with pytest.raises(ContentEncodingError):
         decoder.flush()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.sampled_from(sorted(ENCODED)),
+    cuts=st.lists(st.integers(min_value=0, max_value=40000), max_size=8),
+    max_length=st.sampled_from([-1, 0, 1, 7, 512, 65536]),
+)
+def test_any_split_any_bound(name: str, cuts: list[int], max_length: int) -> None:
+    body = ENCODED[name]
+    points = sorted({c % (len(body) + 1) for c in cuts})
+    pieces = [body[a:b] for a, b in zip([0, *points], [*points, len(body)], strict=True)]
+    decoder = decoder_for(_coding(name))
+    assert decoder is not None
+    out = []
+    for piece in pieces:
+        out.append(decoder.decompress(piece, max_length))
+        while not decoder.needs_input:
+            out.append(decoder.decompress(b"", max_length))
+        assert max_length <= 0 or all(len(p) <= max_length for p in out)
+    out.append(decoder.flush())
+    assert b"".join(out) == DATA

@@ -415,3 +415,10 @@ async def test_stream_reader_like_is_relayed_by_chunks(form_server: int) -> None
 
     got = await echo(form_server, payload_for(Relay()))
     assert got["body"] == "no\nline splitting"
+
+
+def test_multipart_writer_sync_context_manager() -> None:
+    with MultipartWriter("mixed") as mpwriter:
+        mpwriter.append("x")
+    assert len(mpwriter) == 1
+    assert [p.content_type for p in mpwriter] == ["text/plain; charset=utf-8"]
