@@ -215,8 +215,13 @@ cdef class ResponseParser:
     cdef Py_ssize_t _count        # header (then trailer) lines in this message
     cdef Py_ssize_t _ext_len      # chunk-extension bytes on the current chunk-size line
 
-    def __cinit__(self):
+    def __cinit__(self, *args, **kwargs):
+        # llhttp is set up here, not in __init__, so that no instance can reach llhttp_execute
+        # with a zeroed state (ResponseParser.__new__ without __init__).
         self._buf = NULL
+        llhttp_init(&self._p, HTTP_RESPONSE, &_SETTINGS)
+        self._p.data = <void*>self
+        self._raw = []
 
     def __init__(self, handler, *, Py_ssize_t max_line_size=8190,
                  Py_ssize_t max_field_size=8190, Py_ssize_t max_headers=128):
@@ -227,8 +232,6 @@ cdef class ResponseParser:
         self._max_line = max_line_size
         self._max_field = max_field_size
         self._max_headers = max_headers
-        llhttp_init(&self._p, HTTP_RESPONSE, &_SETTINGS)
-        self._p.data = <void*>self
         self._section = SEC_IDLE
         self._dead = False
         self._upgraded = False

@@ -263,3 +263,9 @@ def test_feeding_from_a_callback_is_refused() -> None:
     rec.parser = _parser_c.ResponseParser(rec)
     with pytest.raises(RuntimeError, match="inside one of its handler callbacks"):
         rec.parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+
+def test_uninitialised_instance_fails_cleanly() -> None:
+    parser = _parser_c.ResponseParser.__new__(_parser_c.ResponseParser)
+    with pytest.raises(TypeError):  # no handler: calling it fails, llhttp state stays sound
+        parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
