@@ -1,3 +1,5 @@
+# cython: annotation_typing=False
+# (the C types come from _cookie_c.pxd; annotations here are for type checkers)
 """Cookie wire helpers (RFC 6265): Set-Cookie parsing, cookie dates, quoting, matching rules.
 
 The reference implementation. ``_cookie_c.py`` is a symlink to this file that Cython compiles
@@ -62,18 +64,18 @@ _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 MAX_TIMESTAMP = 253402300799
 
 
-def _is_forbidden_ctl(c):  # type: ignore[no-untyped-def]  # C-typed in the .pxd
+def _is_forbidden_ctl(c: int) -> bool:
     # CTLs other than HTAB (RFC 6265bis 5.6 step 1: a field holding one is ignored).
     return c < 0x20 and c != 0x09 or c == 0x7F
 
 
-def _is_name_char(c):  # type: ignore[no-untyped-def]
+def _is_name_char(c: int) -> bool:
     # Same set as _NAME_CHARS, by ranges: visible ASCII except SP " , ; \\ (and "=", which
     # cannot occur since the name ends at the first "=").
     return 0x21 <= c <= 0x7E and c != 0x22 and c != 0x2C and c != 0x3B and c != 0x5C
 
 
-def _is_date_delimiter(c):  # type: ignore[no-untyped-def]
+def _is_date_delimiter(c: int) -> bool:
     # RFC 6265 5.1.1: %x09 / %x20-2F / %x3B-40 / %x5B-60 / %x7B-7E
     return (
         c == 0x09
@@ -84,11 +86,11 @@ def _is_date_delimiter(c):  # type: ignore[no-untyped-def]
     )
 
 
-def _is_digit(c):  # type: ignore[no-untyped-def]
+def _is_digit(c: int) -> bool:
     return 0x30 <= c <= 0x39
 
 
-def _read_number(token, pos, min_digits, max_digits):  # type: ignore[no-untyped-def]
+def _read_number(token: str, pos: int, min_digits: int, max_digits: int) -> tuple[int, int]:
     """Read min..max DIGITs at ``pos`` not followed by another digit: (value, end), or (-1, pos)."""
     n = len(token)
     end = pos
@@ -101,7 +103,7 @@ def _read_number(token, pos, min_digits, max_digits):  # type: ignore[no-untyped
     return value, end
 
 
-def _days_from_civil(year, month, day):  # type: ignore[no-untyped-def]
+def _days_from_civil(year: int, month: int, day: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
     if month <= 2:
         year -= 1
@@ -254,7 +256,7 @@ def quote_value(value: str) -> str:
     return "".join(out)
 
 
-def _utf8_length(text):  # type: ignore[no-untyped-def]
+def _utf8_length(text: str) -> int:
     """Length of ``text`` in UTF-8, or -1 when it holds lone surrogates (undecodable input)."""
     if text.isascii():
         return len(text)
@@ -342,7 +344,9 @@ def parse_set_cookie(
     return name, value, coded_value, attrs, expires, max_age
 
 
-def make_morsel(name: str, value: str, coded_value: str, attrs: Mapping[str, Any]) -> Morsel[str]:
+def make_morsel(
+    name: str, value: str, coded_value: str, attrs: Mapping[str, Any] | None
+) -> Morsel[str]:
     """A Morsel holding exactly this state (no re-validation: the parser already checked it)."""
     # Morsel() fills its nine attributes one Python statement at a time; a blank copy made by
     # dict.update is the same object state at a fraction of the cost (this runs per cookie).

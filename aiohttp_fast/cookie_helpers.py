@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.machinery
 from types import ModuleType
 
-from . import _cookie_py
 from ._compat import NO_EXTENSIONS
 
 __all__ = (
@@ -36,7 +35,22 @@ def _is_compiled(module: ModuleType) -> bool:
     return path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
 
 
-_impl: ModuleType = _cookie_py
+# The reference functions first: their signatures are what type checkers see.
+from ._cookie_py import (  # noqa: E402
+    build_cookie_header,
+    default_path,
+    domain_match,
+    is_ip_address,
+    make_morsel,
+    parse_cookie_date,
+    parse_max_age,
+    parse_set_cookie,
+    parse_set_cookie_headers,
+    path_match,
+    quote_value,
+    unquote_value,
+)
+
 IMPL = "py"
 if not NO_EXTENSIONS:
     try:
@@ -45,18 +59,16 @@ if not NO_EXTENSIONS:
         pass
     else:
         if _is_compiled(_cookie_c):
-            _impl = _cookie_c
             IMPL = "c"
-
-build_cookie_header = _impl.build_cookie_header
-default_path = _impl.default_path
-domain_match = _impl.domain_match
-is_ip_address = _impl.is_ip_address
-make_morsel = _impl.make_morsel
-parse_cookie_date = _impl.parse_cookie_date
-parse_max_age = _impl.parse_max_age
-parse_set_cookie = _impl.parse_set_cookie
-parse_set_cookie_headers = _impl.parse_set_cookie_headers
-path_match = _impl.path_match
-quote_value = _impl.quote_value
-unquote_value = _impl.unquote_value
+            build_cookie_header = _cookie_c.build_cookie_header
+            default_path = _cookie_c.default_path
+            domain_match = _cookie_c.domain_match
+            is_ip_address = _cookie_c.is_ip_address
+            make_morsel = _cookie_c.make_morsel
+            parse_cookie_date = _cookie_c.parse_cookie_date
+            parse_max_age = _cookie_c.parse_max_age
+            parse_set_cookie = _cookie_c.parse_set_cookie
+            parse_set_cookie_headers = _cookie_c.parse_set_cookie_headers
+            path_match = _cookie_c.path_match
+            quote_value = _cookie_c.quote_value
+            unquote_value = _cookie_c.unquote_value
