@@ -330,9 +330,20 @@ class CookieJar:
         if self._selections:
             self._bump()
         if expires is not None:
-            heapq.heappush(self._expiry_heap, (expires, next(self._seq), entry))
+            heap = self._expiry_heap
+            heapq.heappush(heap, (expires, next(self._seq), entry))
+            if len(heap) > 2 * self._count + 64:
+                # Replaced and evicted cookies leave stale heap items behind (a server that
+                # re-sets one Max-Age cookie on every response would grow it forever).
+                self._rebuild_expiry_heap()
         if self._count > MAX_COOKIES_TOTAL:
             self._purge()
+
+    def _rebuild_expiry_heap(self) -> None:
+        seq = self._seq
+        heap = [(e.expires, next(seq), e) for e in self._entries() if e.expires is not None]
+        heapq.heapify(heap)
+        self._expiry_heap = heap
 
     def _evict_from(self, domain: str, bucket: dict[tuple[str, str], _Entry]) -> None:
         """Make room in a full domain: expired cookies first, then the least recently set."""
@@ -421,7 +432,7 @@ class CookieJar:
                     if bucket is not None:
                         buckets.append((bucket, d == host))
                     dot = d.find(".")
-                    if dot < 0:
+                    if dot < 0 or dot == len(d) - 1:  # "com." must not lead to "" (shared)
                         break
                     d = d[dot + 1 :]
         if not buckets:

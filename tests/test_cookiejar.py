@@ -497,3 +497,20 @@ def test_str_cookie_name_check_is_morsel_sets(name: str) -> None:
     except CookieError:
         ok = False
     assert ok == expect_ok
+
+
+def test_expiry_heap_stays_bounded_when_one_cookie_is_reset_forever(clock: FakeClock) -> None:
+    jar = CookieJar(clock=clock)
+    for i in range(5000):
+        set_from(jar, "http://h.com/", f"a={i}; Max-Age=3600")
+    assert len(jar) == 1
+    assert len(jar._expiry_heap) <= 2 * len(jar) + 65
+    clock.advance(3601)
+    assert len(jar) == 0
+
+
+def test_trailing_dot_host_does_not_duplicate_shared_cookies() -> None:
+    jar = CookieJar()
+    jar.update_cookies({"s": "1"})
+    set_from(jar, "http://www.h.com./", "a=1")
+    assert sent(jar, "http://www.h.com./") == {"a": "1", "s": "1"}
