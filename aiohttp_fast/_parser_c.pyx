@@ -222,6 +222,8 @@ cdef class ResponseParser:
         llhttp_init(&self._p, HTTP_RESPONSE, &_SETTINGS)
         self._p.data = <void*>self
         self._raw = []
+        self._max_line = self._max_field = 8190
+        self._max_headers = 128
 
     def __init__(self, handler, *, Py_ssize_t max_line_size=8190,
                  Py_ssize_t max_field_size=8190, Py_ssize_t max_headers=128):
