@@ -600,6 +600,8 @@ class ClientSession:
                             "or a rewindable payload"
                         )
                     req.rewind_body()
+                    if req._stream is not None:
+                        data = req._stream  # the rewound payload, not a spent generator
                 elif not step.keep_body:
                     data = None
                     compress = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc
-import io
 import json as _json
 import re
 import sys
@@ -30,30 +29,13 @@ from .client_exceptions import (
     NonHttpUrlClientError,
 )
 from .client_response import ClientResponse
+from .decoders import ACCEPT_ENCODING
+from .formdata import FormData
 from .http_message import HttpVersion, HttpVersion10, HttpVersion11
 from .http_writer import serialize_request_head
+from .payload import payload_for
 from .typedefs import ConnectionKey, RequestInfo
-
-try:
-    from .decoders import ACCEPT_ENCODING
-except ImportError:  # pragma: no cover
-    ACCEPT_ENCODING = "gzip, deflate"
-
-try:
-    from .payload import Payload, payload_for
-except ImportError:  # pragma: no cover - the payload module is another helper's
-    Payload = None  # type: ignore[assignment,misc]
-    payload_for = None  # type: ignore[assignment]
-
-try:
-    from .writer import StreamWriter
-except ImportError:  # pragma: no cover
-    StreamWriter = None  # type: ignore[assignment,misc]
-
-try:
-    from .formdata import FormData
-except ImportError:  # pragma: no cover
-    FormData = None  # type: ignore[assignment,misc]
+from .writer import StreamWriter
 
 __all__ = ("ClientRequest", "USER_AGENT", "DEFAULT_ACCEPT", "ACCEPT_ENCODING", "RequestInfo")
 
@@ -65,6 +47,7 @@ _HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _SSL_SCHEMES = frozenset({"https", "wss"})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _BODYLESS_DEFAULT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT", "DELETE"})
+_POST_METHODS = frozenset({"PATCH", "POST", "PUT"})
 _VALID_METHODS: set[str] = set()
 # bodies up to this size are joined with the head into one write
 _COALESCE_LIMIT = 256 * 1024
@@ -133,6 +116,9 @@ class ClientRequest:
         "_request_info",
         "trace_request_ctx",
         "_body_sent",
+        "_compressed",
+        "_force_close",
+        "_compress_stream",
         "__weakref__",
     )
 
@@ -205,6 +191,9 @@ class ClientRequest:
         self._connection_key: ConnectionKey | None = None
         self._request_info: RequestInfo | None = None
         self._body_sent = False
+        self._compressed = False
+        self._force_close = False
+        self._compress_stream: str | None = None
         self.skip_auto_headers: frozenset[str] = (
             frozenset(hdrs.istr(h) for h in skip_auto_headers) if skip_auto_headers else frozenset()
         )
@@ -289,30 +278,17 @@ class ClientRequest:
                 self.body = urlencode([(str(k), str(v)) for k, v in pairs]).encode("ascii")
                 headers.setdefault(hdrs.CONTENT_TYPE, "application/x-www-form-urlencoded")
                 return
-            if FormData is None:
-                raise TypeError("form data with files needs aiohttp_fast.formdata")
             data = FormData(data)
-        if FormData is not None and isinstance(data, FormData):
+        if isinstance(data, FormData):
             data = data()
-        if _is_async_iterable(data) and not (Payload is not None and isinstance(data, Payload)):
-            self._stream = data
-            return
-        if Payload is not None and not isinstance(data, Payload) and payload_for is not None:
-            data = payload_for(data)
-        if Payload is not None and isinstance(data, Payload):
-            self._stream = data
-            if data.content_type and hdrs.CONTENT_TYPE not in headers:
+        data = payload_for(data)  # TypeError for what can not be a body
+        self._stream = data
+        if hdrs.CONTENT_TYPE not in headers and hdrs.CONTENT_TYPE not in self.skip_auto_headers:
+            if data.content_type:
                 headers[hdrs.CONTENT_TYPE] = data.content_type
-            for name, value in (data.headers or {}).items():
-                if name not in headers and name != hdrs.CONTENT_TYPE:
-                    headers[name] = value
-            return
-        if isinstance(data, io.IOBase):
-            # no payload module: read the file now
-            content = data.read()
-            self.body = content.encode() if isinstance(content, str) else bytes(content)
-            return
-        raise TypeError(f"data {data!r} of type {type(data).__name__} is not supported")
+        for name, value in data.headers.items():
+            if name not in headers and name not in self.skip_auto_headers:
+                headers[name] = value
 
     @property
     def can_resend_body(self) -> bool:
@@ -365,9 +341,18 @@ class ClientRequest:
                 lines.append((hdrs.PROXY_AUTHORIZATION, self.proxy_auth.encode()))
         if self._expect100 and hdrs.EXPECT not in headers:
             lines.append((hdrs.EXPECT, "100-continue"))
-        if self.version < HttpVersion11 or hdrs.CONNECTION in headers:
-            if hdrs.CONNECTION not in headers and self.version == HttpVersion10:
+        if hdrs.CONNECTION not in headers and hdrs.CONNECTION not in skip:
+            if self._force_close:
+                if self.version == HttpVersion11:
+                    lines.append((hdrs.CONNECTION, "close"))
+            elif self.version == HttpVersion10:
                 lines.append((hdrs.CONNECTION, "keep-alive"))
+        if (
+            self.method in _POST_METHODS
+            and hdrs.CONTENT_TYPE not in headers
+            and hdrs.CONTENT_TYPE not in skip
+        ):
+            lines.append((hdrs.CONTENT_TYPE, "application/octet-stream"))
         # body framing
         if hdrs.CONTENT_LENGTH not in headers and hdrs.TRANSFER_ENCODING not in headers:
             size = self._body_size()
@@ -389,6 +374,9 @@ class ClientRequest:
 
     def _apply_compression(self) -> None:
         compress = self.compress
+        if self._compressed:
+            return  # already applied: the request is being sent again (retry, middleware)
+        self._compressed = True
         if not compress or hdrs.CONTENT_ENCODING in self.headers:
             return  # a user-supplied Content-Encoding means the body is sent as given
         encoding = compress if isinstance(compress, str) else "deflate"
@@ -400,7 +388,7 @@ class ClientRequest:
             comp = zlib.compressobj(wbits=wbits)
             self.body = comp.compress(self.body) + comp.flush()
         elif self._stream is not None:
-            self._stream = _CompressedStream(self._stream, wbits)
+            self._compress_stream = encoding  # the StreamWriter compresses as it sends
 
     # ---- sending ----
 
@@ -413,6 +401,7 @@ class ClientRequest:
             and self.version == HttpVersion11
             and self._stream is None
             and not self.chunked
+            and not self._force_close
             and self.DEFAULT_HEADERS is ClientRequest.DEFAULT_HEADERS
         ):
             # the common case: only automatic headers, which depend on the origin alone
@@ -430,6 +419,8 @@ class ClientRequest:
         auto_decompress, limits)`` tuple, or None for defaults.
         """
         self._apply_compression()
+        connector = getattr(conn, "_connector", None)
+        self._force_close = bool(getattr(connector, "force_close", False))
         head = self._serialize_head()
         protocol = conn.protocol
         if read_options is None:
@@ -492,6 +483,7 @@ class ClientRequest:
             session=self._session,
         )
         response._head_waiter = waiter
+        response._protocol = protocol
         if writer_task is not None:
             response._set_writer(writer_task)
         return response
@@ -510,41 +502,25 @@ class ClientRequest:
             await protocol._drain_helper()
 
     async def _write_stream(self, protocol: Any) -> None:
-        """Send a streaming body: chunked unless its size is known."""
+        """Send a payload body: chunked unless its size is known, compressed if asked."""
         stream = self._stream
         self._body_sent = True
-        chunked = self._is_chunked()
         traces = self._traces
-        if Payload is not None and isinstance(stream, Payload) and StreamWriter is not None:
-            on_chunk = None
-            if traces:
-                async def on_chunk(chunk: bytes) -> None:
-                    for trace in traces:
-                        await trace.send_request_chunk_sent(self.method, self.url, chunk)
-            writer = StreamWriter(protocol, protocol._loop, on_chunk_sent=on_chunk)
-            if chunked:
-                writer.enable_chunking()
-            await stream.write(writer)
-            await writer.write_eof()
-            return
-        transport = protocol.transport
-        async for chunk in stream:
-            if isinstance(chunk, str):
-                chunk = chunk.encode("utf-8")
-            if not chunk:
-                continue
-            if transport is None or transport.is_closing():
-                raise ClientConnectionResetError("Cannot write to closing transport")
-            if chunked:
-                transport.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
-            else:
-                transport.write(chunk)
-            if traces:
+        on_chunk = None
+        if traces:
+            method, url = self.method, self.url
+
+            async def on_chunk(chunk: bytes) -> None:
                 for trace in traces:
-                    await trace.send_request_chunk_sent(self.method, self.url, chunk)
-            await protocol._drain_helper()
-        if chunked and transport is not None and not transport.is_closing():
-            transport.write(b"0\r\n\r\n")
+                    await trace.send_request_chunk_sent(method, url, chunk)
+
+        writer = StreamWriter(protocol, protocol._loop, on_chunk_sent=on_chunk)
+        if self._is_chunked():
+            writer.enable_chunking()
+        if self._compress_stream is not None:
+            writer.enable_compression(self._compress_stream)
+        await stream.write(writer)
+        await writer.write_eof()
 
     def __repr__(self) -> str:
         return f"<ClientRequest({self.method} {self.url})>"
@@ -573,57 +549,12 @@ def _fast_head(method: str, url: URL, body: bytes | None) -> bytes | None:
             _HEAD_BLOCKS.clear()
         _HEAD_BLOCKS[hostport] = block
     line = f"{method} {target} HTTP/1.1\r\n".encode("ascii")
+    ctype = b"Content-Type: application/octet-stream\r\n" if method in _POST_METHODS else b""
     if body is not None:
-        return b"%b%bContent-Length: %d\r\n\r\n" % (line, block, len(body))
+        return b"%b%b%bContent-Length: %d\r\n\r\n" % (line, block, ctype, len(body))
     if method in _BODYLESS_DEFAULT:
-        return line + block + b"\r\n"
-    return b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
-
-
-class _CompressedStream:
-    """An async-iterable body compressed on the fly (``compress=`` with a streaming body)."""
-
-    __slots__ = ("_source", "_wbits")
-
-    def __init__(self, source: Any, wbits: int) -> None:
-        self._source = source
-        self._wbits = wbits
-
-    @property
-    def size(self) -> None:
-        return None
-
-    async def __aiter__(self) -> Any:
-        comp = zlib.compressobj(wbits=self._wbits)
-        source = self._source
-        if not _is_async_iterable(source):
-            source = _payload_chunks(source)
-        async for chunk in source:
-            if isinstance(chunk, str):
-                chunk = chunk.encode()
-            out = comp.compress(chunk)
-            if out:
-                yield out
-        tail = comp.flush()
-        if tail:
-            yield tail
-
-
-async def _payload_chunks(payload: Any) -> Any:
-    """Chunks a Payload writes, collected through a minimal writer."""
-    chunks: list[bytes] = []
-
-    class _Collect:
-        async def write(self, data: bytes) -> None:
-            chunks.append(bytes(data))
-
-        async def write_eof(self, data: bytes = b"") -> None:
-            if data:
-                chunks.append(bytes(data))
-
-    await payload.write(_Collect())
-    for c in chunks:
-        yield c
+        return b"%b%b%b\r\n" % (line, block, ctype)
+    return b"%b%b%bContent-Length: 0\r\n\r\n" % (line, block, ctype)
 
 
 def json_body(obj: Any, dumps: Callable[[Any], str] = _json.dumps) -> bytes:

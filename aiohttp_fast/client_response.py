@@ -101,6 +101,7 @@ class ClientResponse:
         "_closed",
         "_resolve_charset",
         "_cache",
+        "_writer_exc",
         "__weakref__",
     )
 
@@ -143,6 +144,7 @@ class ClientResponse:
             session._resolve_charset if session is not None else _default_charset
         )
         self._cache: dict[str, Any] | None = None
+        self._writer_exc: BaseException | None = None
 
     # ---- receiving the head ----
 
@@ -155,6 +157,11 @@ class ClientResponse:
         self._head_waiter = None
         try:
             message = await waiter  # type: ignore[misc]
+        except ClientConnectionError as exc:
+            if self._writer_exc is not None:
+                # the body failed first; that is the error worth reporting
+                raise self._writer_exc from exc
+            raise
         except HttpProcessingError as exc:
             raise ClientResponseError(
                 self.request_info,
@@ -189,18 +196,22 @@ class ClientResponse:
         return self
 
     def _response_eof(self) -> None:
-        """The whole body arrived: give the connection back."""
+        """The whole body arrived: give the connection back (once the request is sent)."""
         if self._closed:
+            return
+        protocol = self._protocol
+        if protocol is not None and protocol.upgraded:
+            return
+        writer = self._writer
+        if writer is not None and not writer.done():
+            # the server answered before reading the whole request body: the connection is
+            # reusable only once that body is out (_writer_done gives it back then)
             return
         connection = self._connection
         if connection is not None:
-            protocol = self._protocol
-            if protocol is not None and protocol.upgraded:
-                return
             self._connection = None
             connection.release()
         self._closed = True
-        self._cleanup_writer()
 
     def _set_writer(self, task: asyncio.Task[None]) -> None:
         self._writer = task
@@ -209,26 +220,32 @@ class ClientResponse:
     def _writer_done(self, task: asyncio.Task[None]) -> None:
         if self._writer is task:
             self._writer = None
-        if task.cancelled():
-            return
-        exc = task.exception()
-        if exc is not None:
-            # the body could not be sent: the connection's state is unknown
+        exc = None if task.cancelled() else task.exception()
+        if task.cancelled() or exc is not None:
+            # a partly sent body: the connection's state is unknown
             protocol = self._protocol
             if protocol is not None:
                 protocol.force_close()
+                if self.status is None:
+                    # the server may wait for the rest forever: end the exchange now
+                    self._writer_exc = exc
+                    protocol.close()
             connection = self._connection
-            if connection is not None and self.status is None:
-                return  # the head waiter fails through connection_lost
             if connection is not None:
                 self._connection = None
                 connection.close()
+            return
+        if self.status is not None and self.content.is_eof():
+            self._response_eof()
 
-    def _cleanup_writer(self) -> None:
+    def _cleanup_writer(self) -> bool:
+        """Stop sending the request body; True if it was still being sent."""
         writer = self._writer
+        self._writer = None
         if writer is not None and not writer.done():
             writer.cancel()
-        self._writer = None
+            return True
+        return False
 
     # ---- attributes ----
 
@@ -438,24 +455,27 @@ class ClientResponse:
         else it is closed. Awaitable for aiohttp compatibility."""
         if not self._released:
             self._released = True
+            still_sending = self._cleanup_writer()
             connection = self._connection
             if connection is not None:
                 self._connection = None
-                # unread data makes the protocol report should_close: release() closes then
-                connection.release()
+                if still_sending:
+                    connection.close()
+                else:
+                    # unread data makes the protocol report should_close: release() closes
+                    connection.release()
             self._closed = True
-            self._cleanup_writer()
         return _NOOP
 
     def close(self) -> None:
         """Close the connection now (an unread or broken body)."""
         self._released = True
+        self._cleanup_writer()
         connection = self._connection
         if connection is not None:
             self._connection = None
             connection.close()
         self._closed = True
-        self._cleanup_writer()
 
     async def wait_for_close(self) -> None:
         writer = self._writer

@@ -23,19 +23,11 @@ from .client_exceptions import (
     ServerTimeoutError,
     SocketTimeoutError,
 )
+from .decoders import decoder_for
 from .http_exceptions import HttpProcessingError
 from .http_message import ResponseMessage
+from .http_parser import ResponseParser
 from .streams import StreamReader
-
-try:
-    from .http_parser import ResponseParser
-except ImportError:  # pragma: no cover - until the selector lands, use the reference twin
-    from ._parser_py import ResponseParser
-
-try:
-    from .decoders import decoder_for
-except ImportError:  # pragma: no cover
-    decoder_for = None  # type: ignore[assignment]
 
 __all__ = ("ResponseHandler",)
 
@@ -307,7 +299,7 @@ class ResponseHandler(asyncio.Protocol):
             self._should_close = True
             if not waiter.done():
                 waiter.set_result(False)
-        if self._auto_decompress and decoder_for is not None:
+        if self._auto_decompress:
             encoding = message.headers.get("Content-Encoding")
             if encoding:
                 self._decoder = decoder_for(encoding.strip().lower())
@@ -370,8 +362,6 @@ class ResponseHandler(asyncio.Protocol):
             raise ServerDisconnectedError()
         parser = self._parser
         if parser is None or limits != self._limits:
-            if ResponseParser is None:
-                raise RuntimeError("aiohttp_fast.http_parser is not available")
             self._limits = limits
             parser = self._parser = ResponseParser(
                 self, max_line_size=limits[0], max_field_size=limits[1], max_headers=limits[2]

@@ -324,3 +324,77 @@ def test_cached_head_equals_serialized_head(method, url, body):
     fast = req._serialize_head()
     slow = serialize_request_head(req.method, req._target(), req.version, req._final_headers())
     assert fast == slow
+
+
+async def test_post_default_content_type(session, echo_server):
+    data = await echo(await session.post(echo_server.url(), data=b"raw"))
+    assert seen(data, "Content-Type") == ["application/octet-stream"]
+    data = await echo(await session.post(echo_server.url()))
+    assert seen(data, "Content-Type") == ["application/octet-stream"]
+    assert seen(data, "Content-Length") == ["0"]
+    data = await echo(
+        await session.put(echo_server.url(), data=b"raw", skip_auto_headers=["Content-Type"])
+    )
+    assert seen(data, "Content-Type") == []
+
+
+async def test_file_upload(session, echo_server, tmp_path):
+    path = tmp_path / "up.bin"
+    path.write_bytes(b"file content")
+    with path.open("rb") as f:
+        data = await echo(await session.post(echo_server.url(), data=f))
+    assert data["body"] == "file content"
+    assert seen(data, "Content-Length") == ["12"]
+    data = await echo(await session.post(echo_server.url(), data=io.BytesIO(b"bytesio")))
+    assert data["body"] == "bytesio"
+
+
+async def test_307_rewinds_file_body(session, echo_server, tmp_path):
+    path = tmp_path / "up.bin"
+    path.write_bytes(b"resend me")
+    url = echo_server.url("/redirect/307").with_query(to="/echo")
+    with path.open("rb") as f:
+        data = await echo(await session.post(url, data=f))
+    assert data["body"] == "resend me"
+    assert data["method"] == "POST"
+
+
+async def test_streamed_body_compressed(session, echo_server):
+    async def gen():
+        yield b"a" * 500
+        yield b"b" * 500
+
+    data = await echo(await session.post(echo_server.url(), data=gen(), compress="gzip"))
+    assert seen(data, "Content-Encoding") == ["gzip"]
+    assert data["body"] == "a" * 500 + "b" * 500
+
+
+async def test_force_close_connector_sends_connection_close(echo_server):
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(connector=connector) as s:
+        data = await echo(await s.get(echo_server.url()))
+    assert seen(data, "Connection") == ["close"]
+
+
+async def test_middleware_per_request_override_and_retry(echo_server):
+    calls = []
+
+    async def session_mw(req, handler):
+        calls.append("session")
+        return await handler(req)
+
+    async def retry_mw(req, handler):
+        calls.append("request")
+        resp = await handler(req)
+        if resp.status == 404:
+            resp.release()
+            req.url = echo_server.url("/echo")
+            resp = await handler(req)
+        return resp
+
+    async with aiohttp.ClientSession(middlewares=(session_mw,)) as s:
+        async with s.post(echo_server.url("/missing"), data=b"again",
+                          middlewares=(retry_mw,)) as resp:
+            data = await echo(resp)
+    assert calls == ["request"]
+    assert data["body"] == "again"
