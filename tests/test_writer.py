@@ -327,3 +327,30 @@ async def test_cancel_while_blocked_on_back_pressure(raw_sink: RawSink) -> None:
     data = await raw_sink.received(proto)
     assert len(data) == writer.output_size
     assert len(data) % len(chunk) == 0
+
+
+def test_twin_source_is_the_reference() -> None:
+    import os
+    from pathlib import Path
+
+    pkg = Path(http_writer.__file__).parent
+    link = pkg / "_writer_c.py"
+    assert link.is_symlink() and os.readlink(link) == "_writer_py.py"
+
+
+def test_selector_rejects_the_uncompiled_symlink() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    source = Path(http_writer.__file__).parent / "_writer_c.py"
+    spec = importlib.util.spec_from_file_location("_writer_c_as_python", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert not http_writer._is_compiled(module)  # importable, but it is the Python source
+    c_impl, reason = load_c_serializer()
+    if c_impl is None:
+        pytest.skip(reason)
+    from aiohttp_fast import _writer_c
+
+    assert http_writer._is_compiled(_writer_c)
