@@ -193,6 +193,7 @@ cdef class ResponseParser:
     cdef bint _dead
     cdef bint _upgraded
     cdef bint _busy               # inside llhttp_execute/llhttp_finish
+    cdef PyObject* _cur           # the bytes object being parsed (borrowed), else NULL
     cdef uint64_t _offset         # bytes fed before the current feed (for error messages)
 
     # The span (status text, header name or value) being collected. ``_span_ptr`` points into
@@ -265,7 +266,9 @@ cdef class ResponseParser:
         if PyBytes_CheckExact(data):
             ptr = PyBytes_AS_STRING(data)
             n = PyBytes_GET_SIZE(data)
+            self._cur = <PyObject*>data
             err = llhttp_execute(&self._p, ptr, <size_t>n)
+            self._cur = NULL
             self._busy = False
             if self._span_ptr != NULL and err == HPE_OK:
                 self._flush_span()
@@ -673,8 +676,15 @@ cdef int cb_on_headers_complete(llhttp_t* p) except -1:
 
 
 cdef int cb_on_body(llhttp_t* p, const char* at, size_t length) except -1:
-    if length:
-        (<ResponseParser>p.data)._cb_body(PyBytes_FromStringAndSize(at, <Py_ssize_t>length))
+    cdef ResponseParser self = <ResponseParser>p.data
+    cdef PyObject* cur = self._cur
+    if length == 0:
+        return 0
+    if (cur != NULL and at == PyBytes_AS_STRING(<object>cur)
+            and <Py_ssize_t>length == PyBytes_GET_SIZE(<object>cur)):
+        self._cb_body(<object>cur)  # a feed that is all body: hand it on, no copy
+    else:
+        self._cb_body(PyBytes_FromStringAndSize(at, <Py_ssize_t>length))
     return 0
 
 

@@ -269,3 +269,21 @@ def test_uninitialised_instance_fails_cleanly() -> None:
     parser = _parser_c.ResponseParser.__new__(_parser_c.ResponseParser)
     with pytest.raises(TypeError):  # no handler: calling it fails, llhttp state stays sound
         parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+
+def test_a_feed_that_is_all_body_is_passed_on_without_copy() -> None:
+    got: list[bytes] = []
+
+    class Keep(Recorder):
+        def on_body(self, data: bytes) -> None:
+            got.append(data)
+
+    parser = _parser_c.ResponseParser(Keep())
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 24000\r\n\r\n")
+    piece = bytes(range(256)) * 40
+    parser.feed_data(piece)
+    assert got[0] is piece
+    parser.feed_data(bytearray(b"x" * 10240))  # not bytes: copied, still bytes
+    assert type(got[-1]) is bytes
+    parser.feed_data(b"y" * 3520 + b"HTTP/1.1 204 No Content\r\n\r\n")  # body ends inside
+    assert got[-1] == b"y" * 3520 and sum(map(len, got)) == 24000
