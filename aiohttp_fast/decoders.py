@@ -9,6 +9,7 @@ rest stays inside the decoder until ``decompress(b"", max_length)`` is called ag
 
 from __future__ import annotations
 
+import importlib
 import zlib
 from typing import Any
 
@@ -16,18 +17,19 @@ from .http_exceptions import ContentEncodingError
 
 __all__ = ("ACCEPT_ENCODING", "Decoder", "decoder_for", "SUPPORTED_ENCODINGS")
 
-try:  # Google's binding first, brotlicffi (PyPy) second
-    import brotli as _brotli
-except ImportError:  # pragma: no cover - depends on the installation
-    try:
-        import brotlicffi as _brotli  # type: ignore[no-redef]
-    except ImportError:
-        _brotli = None
 
-try:
-    import zstandard as _zstd
-except ImportError:  # pragma: no cover - depends on the installation
-    _zstd = None
+def _optional(*names: str) -> Any:
+    """The first of these modules that imports, or None (an optional codec)."""
+    for name in names:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    return None
+
+
+_brotli: Any = _optional("brotli", "brotlicffi")  # Google's binding first; cffi one for PyPy
+_zstd: Any = _optional("zstandard")
 
 
 class Decoder:
