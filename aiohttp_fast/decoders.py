@@ -4,7 +4,10 @@
 know: the body is then handed over as received, like aiohttp). Each decoder takes compressed
 bytes in any split and returns decompressed bytes; ``max_length`` bounds one call's output, the
 rest stays inside the decoder until ``decompress(b"", max_length)`` is called again (see
-``needs_input``). Any corrupt input raises :class:`ContentEncodingError`.
+``needs_input``). gzip and deflate bound memory too (zlib keeps the *input* back); br and zstd
+bound only each returned piece, holding the rest of the output. Any corrupt input raises
+:class:`ContentEncodingError`; a body cut short is not an error here (framing errors are the
+parser's), the decoded prefix is returned.
 """
 
 from __future__ import annotations
