@@ -25,6 +25,7 @@ __all__ = (
     "Payload",
     "BytesPayload",
     "StringPayload",
+    "StringIOPayload",
     "JsonPayload",
     "IOBasePayload",
     "BytesIOPayload",
@@ -219,6 +220,13 @@ class StringPayload(BytesPayload):
         super().__init__(
             value.encode(encoding), encoding=encoding, content_type=content_type, **kwargs
         )
+
+
+class StringIOPayload(StringPayload):
+    """An ``io.StringIO``, read whole from its position and encoded once (its size is known)."""
+
+    def __init__(self, value: io.StringIO, **kwargs: Any) -> None:
+        super().__init__(value.read(), **kwargs)
 
 
 class JsonPayload(BytesPayload):
@@ -437,8 +445,7 @@ def payload_for(
     if isinstance(data, str):
         return StringPayload(data, **kwargs)
     if isinstance(data, io.StringIO):
-        # Whole text already in memory: encode it once, so its size is known.
-        return StringPayload(data.read(), **kwargs)
+        return StringIOPayload(data, **kwargs)
     if isinstance(data, io.TextIOBase):
         return TextIOPayload(data, **kwargs)
     if isinstance(data, io.BytesIO):
