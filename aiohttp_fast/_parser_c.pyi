@@ -1,0 +1,17 @@
+"""Type stub of the compiled llhttp response parser (same interface as ``_parser_py``)."""
+
+from .abc import ResponseParserHandler
+
+class ResponseParser:
+    skip_body: bool
+
+    def __init__(
+        self,
+        handler: ResponseParserHandler,
+        *,
+        max_line_size: int = 8190,
+        max_field_size: int = 8190,
+        max_headers: int = 128,
+    ) -> None: ...
+    def feed_data(self, data: bytes | bytearray | memoryview) -> bytes | None: ...
+    def feed_eof(self) -> None: ...
