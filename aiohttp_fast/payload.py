@@ -13,6 +13,7 @@ import io
 import json
 import mimetypes
 import os
+import stat
 from collections.abc import AsyncIterable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -264,6 +265,7 @@ class IOBasePayload(Payload):
         except (AttributeError, OSError, ValueError):
             pass
         self._size = self._find_size()
+        self._fd = self._positional_fd()
         self._started = False
         if self._filename is not None and disposition is not None:
             if hdrs.CONTENT_DISPOSITION not in self._headers:
@@ -283,6 +285,19 @@ class IOBasePayload(Payload):
             return max(end - self._start, 0)
         except (AttributeError, OSError, ValueError):
             return None
+
+    def _positional_fd(self) -> int | None:
+        # A regular file is read with os.pread at offsets we track: a read still running in the
+        # executor after a cancelled send can then not move the position a resend starts from.
+        if self._start is None or self._size is None or not hasattr(os, "pread"):
+            return None
+        try:
+            fd: int = self._value.fileno()
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return None
+        return fd
 
     @property
     def can_rewind(self) -> bool:
@@ -306,6 +321,20 @@ class IOBasePayload(Payload):
     async def write(self, writer: Any) -> None:
         self._started = True
         remaining = self._size
+        fd = self._fd
+        if fd is not None and remaining is not None and self._start is not None:
+            loop = asyncio.get_running_loop()
+            offset = self._start
+            while remaining > 0:
+                chunk = await loop.run_in_executor(
+                    None, os.pread, fd, min(READ_SIZE, remaining), offset
+                )
+                if not chunk:
+                    break
+                offset += len(chunk)
+                remaining -= len(chunk)
+                await writer.write(chunk)
+            return
         while remaining is None or remaining > 0:
             want = READ_SIZE if remaining is None else min(READ_SIZE, remaining)
             chunk = await self._read_async(want)
@@ -344,6 +373,9 @@ class BytesIOPayload(IOBasePayload):
             return None
         return max(self._value.getbuffer().nbytes - self._start, 0)
 
+    def _positional_fd(self) -> int | None:
+        return None
+
     async def _read_async(self, size: int) -> bytes:
         return self._read(size)
 
@@ -372,6 +404,9 @@ class TextIOPayload(IOBasePayload):
     def _find_size(self) -> int | None:
         # Characters are not bytes (and newlines may be translated): only sending counts them.
         return None
+
+    def _positional_fd(self) -> int | None:
+        return None  # text must go through the decoder
 
 
 class AsyncIterablePayload(Payload):

@@ -422,3 +422,38 @@ def test_multipart_writer_sync_context_manager() -> None:
         mpwriter.append("x")
     assert len(mpwriter) == 1
     assert [p.content_type for p in mpwriter] == ["text/plain; charset=utf-8"]
+
+
+async def test_file_resend_survives_a_cancelled_send(form_server: int, tmp_path: Path) -> None:
+    """A send cancelled mid-file (early response, timeout) then rewound resends it whole."""
+    import asyncio
+
+    path = tmp_path / "big.bin"
+    data = bytes(range(256)) * 4096  # 1 MiB: many reads
+    path.write_bytes(data)
+
+    class Stalling:
+        """A writer that blocks on the second chunk, so the send can be cancelled mid-body."""
+
+        def __init__(self) -> None:
+            self.chunks = 0
+            self.blocked = asyncio.Event()
+
+        async def write(self, chunk: bytes) -> None:
+            self.chunks += 1
+            if self.chunks == 2:
+                self.blocked.set()
+                await asyncio.Event().wait()
+
+    with open(path, "rb") as fobj:
+        payload = payload_for(fobj)
+        stalling = Stalling()
+        task = asyncio.create_task(payload.write(stalling))
+        await stalling.blocked.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert payload.can_rewind
+        payload.rewind()
+        got = await echo(form_server, payload)
+    assert got["body"].encode("latin-1") == data
