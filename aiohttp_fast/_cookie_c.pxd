@@ -62,3 +62,29 @@ cpdef str default_path(str uri_path)
 
 @cython.locals(cl=Py_ssize_t)
 cpdef bint path_match(str request_path, str cookie_path)
+
+
+cdef object _SEND_ORDER
+
+cdef class StoredCookie:
+    cdef public object morsel
+    cdef public str name
+    cdef public str domain
+    cdef public str path
+    cdef public bint host_only
+    cdef public bint secure
+    cdef public object expires
+    cdef public long long created
+    cdef public object send
+    cdef public tuple order
+
+@cython.locals(la=Py_ssize_t, lb=Py_ssize_t)
+cdef bint _more_specific(StoredCookie a, StoredCookie b)
+
+@cython.locals(value=str, coded=str)
+cpdef object send_morsel(object morsel, bint quote)
+
+@cython.locals(selected=dict, entry=StoredCookie, prev=StoredCookie, bucket=object, exact=bint,
+               entries=list, chosen=dict, valid_until=double, name=str)
+cpdef tuple select_cookies(list buckets, str req_path, bint secure, double now, bint quote,
+                           list expired)

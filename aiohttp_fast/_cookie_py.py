@@ -13,11 +13,13 @@ RFC 6265 section 5.2 says. Nothing raises on header text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from http.cookies import Morsel
 from typing import Any
 
 __all__ = (
+    "StoredCookie",
     "build_cookie_header",
     "default_path",
     "domain_match",
@@ -29,6 +31,8 @@ __all__ = (
     "parse_set_cookie_headers",
     "path_match",
     "quote_value",
+    "select_cookies",
+    "send_morsel",
     "unquote_value",
 )
 
@@ -430,3 +434,105 @@ def path_match(request_path: str, cookie_path: str) -> bool:
     if cl == 0 or not request_path.startswith(cookie_path):
         return False
     return cookie_path[cl - 1] == "/" or request_path[cl] == "/"
+
+
+# --- what a jar stores, and the selection of the cookies for one request ------------------
+# They live here, beside the matching rules, so that the per-request loop is compiled too
+# (the .pxd makes StoredCookie a C struct); the jar owns indexing, limits and expiry.
+
+
+class StoredCookie:
+    """A cookie as a jar keeps it: its Morsel plus what selecting it needs, precomputed."""
+
+    __slots__ = ("morsel", "name", "domain", "path", "host_only", "secure", "expires",
+                 "created", "send", "order")
+
+    def __init__(
+        self, morsel: Morsel[str], name: str, domain: str, path: str, host_only: bool,
+        expires: float | None, created: int,
+    ) -> None:
+        self.morsel = morsel
+        self.name = name
+        self.domain = domain
+        self.path = path
+        self.host_only = host_only
+        self.secure = bool(morsel["secure"])
+        self.expires = expires
+        self.created = created
+        self.send: Morsel[str] | None = None  # the name=value-only Morsel a request carries
+        # Sending order (RFC 6265 5.4): longest path first, then earliest created.
+        self.order = (-len(path), created)
+
+
+_SEND_ORDER = operator.attrgetter("order")
+
+
+def _more_specific(a: StoredCookie, b: StoredCookie) -> bool:
+    # Among same-name matches one wins: longest path, then deepest domain, then oldest.
+    la = len(a.path)
+    lb = len(b.path)
+    if la != lb:
+        return la > lb
+    la = len(a.domain)
+    lb = len(b.domain)
+    if la != lb:
+        return la > lb
+    return a.created < b.created
+
+
+def send_morsel(morsel: Morsel[str], quote: bool) -> Morsel[str]:
+    """The name=value-only Morsel to send for a stored one (``quote``: the jar's quote_cookie)."""
+    value = morsel.value
+    if not quote:
+        coded = value
+    elif morsel.coded_value[:1] == '"':
+        coded = morsel.coded_value  # keep the server's own quoting byte for byte
+    else:
+        coded = quote_value(value)
+    return make_morsel(morsel.key, value, coded, None)
+
+
+def select_cookies(
+    buckets: Sequence[tuple[Mapping[Any, StoredCookie], bool]],
+    req_path: str,
+    secure: bool,
+    now: float,
+    quote: bool,
+    expired: list[StoredCookie],
+) -> tuple[dict[str, Morsel[str]], float]:
+    """Pick the cookies to send from candidate buckets (RFC 6265 5.4).
+
+    ``buckets`` pairs each candidate domain's cookies with whether that domain is the request
+    host itself (host-only cookies need it). Returns name -> Morsel in sending order, and the
+    time until which this answer stays right (the earliest expiry among those chosen).
+    Expired cookies met on the way are appended to ``expired`` for the jar to delete.
+    """
+    selected: dict[str, StoredCookie] = {}
+    for bucket, exact in buckets:
+        for entry in bucket.values():
+            if entry.host_only and not exact:
+                continue
+            if entry.secure and not secure:
+                continue
+            if entry.expires is not None and entry.expires <= now:
+                expired.append(entry)
+                continue
+            if entry.path != "/" and not path_match(req_path, entry.path):
+                continue
+            name = entry.name
+            prev = selected.get(name)
+            if prev is None or _more_specific(entry, prev):
+                selected[name] = entry
+    entries = list(selected.values())
+    if len(entries) > 1:
+        entries.sort(key=_SEND_ORDER)
+    chosen: dict[str, Morsel[str]] = {}
+    valid_until = float("inf")
+    for entry in entries:
+        send = entry.send
+        if send is None:
+            send = entry.send = send_morsel(entry.morsel, quote)
+        chosen[entry.name] = send
+        if entry.expires is not None and entry.expires < valid_until:
+            valid_until = entry.expires
+    return chosen, valid_until

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import importlib.machinery
 from types import ModuleType
+from typing import Any
 
 from ._compat import NO_EXTENSIONS
 
 __all__ = (
     "IMPL",
+    "StoredCookie",
     "build_cookie_header",
     "default_path",
     "domain_match",
@@ -24,6 +26,8 @@ __all__ = (
     "parse_set_cookie_headers",
     "path_match",
     "quote_value",
+    "select_cookies",
+    "send_morsel",
     "unquote_value",
 )
 
@@ -37,6 +41,7 @@ def _is_compiled(module: ModuleType) -> bool:
 
 # The reference functions first: their signatures are what type checkers see.
 from ._cookie_py import (  # noqa: E402
+    StoredCookie,
     build_cookie_header,
     default_path,
     domain_match,
@@ -48,6 +53,8 @@ from ._cookie_py import (  # noqa: E402
     parse_set_cookie_headers,
     path_match,
     quote_value,
+    select_cookies,
+    send_morsel,
     unquote_value,
 )
 
@@ -60,15 +67,22 @@ if not NO_EXTENSIONS:
     else:
         if _is_compiled(_cookie_c):
             IMPL = "c"
-            build_cookie_header = _cookie_c.build_cookie_header
-            default_path = _cookie_c.default_path
-            domain_match = _cookie_c.domain_match
-            is_ip_address = _cookie_c.is_ip_address
-            make_morsel = _cookie_c.make_morsel
-            parse_cookie_date = _cookie_c.parse_cookie_date
-            parse_max_age = _cookie_c.parse_max_age
-            parse_set_cookie = _cookie_c.parse_set_cookie
-            parse_set_cookie_headers = _cookie_c.parse_set_cookie_headers
-            path_match = _cookie_c.path_match
-            quote_value = _cookie_c.quote_value
-            unquote_value = _cookie_c.unquote_value
+            # Any: type checkers read the symlinked source as a module of its own
+            _c: Any = _cookie_c
+            build_cookie_header = _c.build_cookie_header
+            default_path = _c.default_path
+            domain_match = _c.domain_match
+            is_ip_address = _c.is_ip_address
+            make_morsel = _c.make_morsel
+            parse_cookie_date = _c.parse_cookie_date
+            parse_max_age = _c.parse_max_age
+            parse_set_cookie = _c.parse_set_cookie
+            parse_set_cookie_headers = _c.parse_set_cookie_headers
+            path_match = _c.path_match
+            quote_value = _c.quote_value
+            # StoredCookie and select_cookies must come from the same twin: the compiled
+            # select_cookies only accepts the compiled StoredCookie.
+            StoredCookie = _c.StoredCookie  # type: ignore[misc]
+            select_cookies = _c.select_cookies
+            send_morsel = _c.send_morsel
+            unquote_value = _c.unquote_value

@@ -17,7 +17,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
-import operator
 import os
 import pathlib
 import re
@@ -30,6 +29,7 @@ from typing import Any, Union
 from yarl import URL
 
 from .cookie_helpers import (
+    StoredCookie,
     default_path,
     domain_match,
     is_ip_address,
@@ -37,8 +37,8 @@ from .cookie_helpers import (
     parse_cookie_date,
     parse_max_age,
     parse_set_cookie,
-    path_match,
     quote_value,
+    select_cookies,
 )
 from .typedefs import LooseCookies, StrOrURL
 
@@ -97,7 +97,6 @@ MAX_COOKIES_TOTAL = 30_000
 _TOTAL_LOW_WATER = int(MAX_COOKIES_TOTAL * 0.9)
 
 _MEMO_LIMIT = 512
-_SEND_ORDER = operator.attrgetter("order")
 _RESERVED = frozenset(Morsel._reserved)  # type: ignore[attr-defined]
 # http.cookies' legal-key characters: what Morsel.set accepts for a name given as a string
 _LEGAL_KEY = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]+").fullmatch
@@ -114,31 +113,6 @@ def _has_ctl(text: str) -> bool:
         if ch < " " or ch == "\x7f":
             return True
     return False
-
-
-class _Entry:
-    """One stored cookie: its Morsel plus what selecting it needs, precomputed."""
-
-    __slots__ = ("morsel", "name", "domain", "path", "host_only", "secure", "expires",
-                 "created", "send", "rank", "order")
-
-    def __init__(
-        self, morsel: Morsel[str], name: str, domain: str, path: str, host_only: bool,
-        expires: float | None, created: int,
-    ) -> None:
-        self.morsel = morsel
-        self.name = name
-        self.domain = domain
-        self.path = path
-        self.host_only = host_only
-        self.secure = bool(morsel["secure"])
-        self.expires = expires
-        self.created = created
-        self.send: Morsel[str] | None = None  # the name=value-only Morsel filter_cookies hands out
-        # Among same-name matches the most specific wins: longest path, then deepest domain,
-        # then oldest. Sending order (RFC 6265 5.4): longest path first, then oldest.
-        self.rank = (len(path), len(domain), -created)
-        self.order = (-len(path), created)
 
 
 class CookieJar:
@@ -177,9 +151,9 @@ class CookieJar:
     def _reset(self) -> None:
         # domain -> {(path, name): entry}; "" holds cookies stored without a response URL,
         # which are sent to every host (aiohttp's "shared" cookies).
-        self._domains: dict[str, dict[tuple[str, str], _Entry]] = {}
+        self._domains: dict[str, dict[tuple[str, str], StoredCookie]] = {}
         self._count = 0
-        self._expiry_heap: list[tuple[float, int, _Entry]] = []
+        self._expiry_heap: list[tuple[float, int, StoredCookie]] = []
         self._seq = itertools.count()
         self._bump()
 
@@ -223,7 +197,7 @@ class CookieJar:
         for entry in self._entries():
             yield entry.morsel
 
-    def _entries(self) -> list[_Entry]:
+    def _entries(self) -> list[StoredCookie]:
         return [e for bucket in self._domains.values() for e in bucket.values()]
 
     # --- storing ------------------------------------------------------------------------
@@ -324,7 +298,7 @@ class CookieJar:
             self._evict_from(domain, bucket)
         # A replacement keeps the old creation time (RFC 6265 5.3 step 11.3): sending order.
         created = old.created if old is not None else next(self._seq)
-        entry = _Entry(morsel, name, domain, path, host_only, expires, created)
+        entry = StoredCookie(morsel, name, domain, path, host_only, expires, created)
         bucket[key] = entry
         self._count += 1
         if self._selections:
@@ -345,7 +319,7 @@ class CookieJar:
         heapq.heapify(heap)
         self._expiry_heap = heap
 
-    def _evict_from(self, domain: str, bucket: dict[tuple[str, str], _Entry]) -> None:
+    def _evict_from(self, domain: str, bucket: dict[tuple[str, str], StoredCookie]) -> None:
         """Make room in a full domain: expired cookies first, then the least recently set."""
         now = self._clock()
         stale = [k for k, e in bucket.items() if e.expires is not None and e.expires <= now]
@@ -364,7 +338,7 @@ class CookieJar:
             victims = heapq.nsmallest(excess, self._entries(), key=lambda e: e.created)
             self._delete(victims)
 
-    def _delete(self, entries: Iterable[_Entry]) -> None:
+    def _delete(self, entries: Iterable[StoredCookie]) -> None:
         for entry in entries:
             bucket = self._domains.get(entry.domain)
             key = (entry.path, entry.name)
@@ -414,7 +388,7 @@ class CookieJar:
             return filtered
         domains = self._domains
         # (bucket, exact host?) pairs that can hold matching cookies
-        buckets: list[tuple[dict[tuple[str, str], _Entry], bool]] = []
+        buckets: list[tuple[dict[tuple[str, str], StoredCookie], bool]] = []
         shared = domains.get("")
         if shared is not None:
             buckets.append((shared, True))
@@ -438,37 +412,12 @@ class CookieJar:
         if not buckets:
             self._memoise(memo_key, float("inf"), {})
             return filtered
-        selected: dict[str, _Entry] = {}
-        expired: list[_Entry] = []
-        for bucket, exact in buckets:
-            for entry in bucket.values():
-                if entry.host_only and not exact:
-                    continue
-                if entry.secure and not secure:
-                    continue
-                if entry.expires is not None and entry.expires <= now:
-                    expired.append(entry)
-                    continue
-                if entry.path != "/" and not path_match(req_path, entry.path):
-                    continue
-                name = entry.name
-                prev = selected.get(name)
-                if prev is None or entry.rank > prev.rank:
-                    selected[name] = entry
+        expired: list[StoredCookie] = []
+        chosen, valid_until = select_cookies(
+            buckets, req_path, secure, now, self._quote_cookie, expired
+        )
         if expired:
             self._delete(expired)
-        entries = list(selected.values())
-        if len(entries) > 1:
-            entries.sort(key=_SEND_ORDER)
-        chosen: dict[str, Morsel[str]] = {}
-        valid_until = float("inf")
-        for entry in entries:
-            send = entry.send
-            if send is None:
-                send = entry.send = self._send_morsel(entry.morsel)
-            chosen[entry.name] = send
-            if entry.expires is not None and entry.expires < valid_until:
-                valid_until = entry.expires
         self._memoise(memo_key, valid_until, chosen)
         # BaseCookie.__setitem__ would re-encode a Morsel's value: store them as built
         dict.update(filtered, chosen)
@@ -479,16 +428,6 @@ class CookieJar:
         if len(self._selections) >= _MEMO_LIMIT:
             self._selections.clear()  # many distinct URLs: start over rather than grow
         self._selections[key] = (valid_until, chosen)
-
-    def _send_morsel(self, morsel: Morsel[str]) -> Morsel[str]:
-        value = morsel.value
-        if not self._quote_cookie:
-            coded = value
-        elif morsel.coded_value[:1] == '"':
-            coded = morsel.coded_value  # keep the server's own quoting byte for byte
-        else:
-            coded = quote_value(value)
-        return make_morsel(morsel.key, value, coded, None)
 
     # --- removing -----------------------------------------------------------------------
     def clear(self, predicate: ClearCookiePredicate | None = None) -> None:
@@ -571,7 +510,7 @@ class CookieJar:
         if _has_ctl(morsel.key + morsel.value + morsel.coded_value + domain + path):
             raise ValueError(f"cookie {name!r}: control characters")
         morsel["domain"], morsel["path"] = domain, path
-        self._insert(_Entry(morsel, name, domain, path, bool(rec["host_only"]), expires,
+        self._insert(StoredCookie(morsel, name, domain, path, bool(rec["host_only"]), expires,
                             next(self._seq)))
 
     def _load_aiohttp_json(self, data: Mapping[str, Any]) -> None:
@@ -590,7 +529,7 @@ class CookieJar:
                     "expires": rec.get("expires_timestamp"),
                 })
 
-    def _insert(self, entry: _Entry) -> None:
+    def _insert(self, entry: StoredCookie) -> None:
         bucket = self._domains.setdefault(entry.domain, {})
         key = (entry.path, entry.name)
         if key not in bucket:

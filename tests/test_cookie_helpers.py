@@ -265,3 +265,53 @@ def test_make_morsel_equals_a_normally_built_one(cookie_impl: ModuleType) -> Non
     got = cookie_impl.make_morsel("a", "b c", '"b c"', {"path": "/"})
     assert got == ref and got.OutputString() == ref.OutputString()
     assert dict(got) == dict(ref)
+
+
+# --- selection: both twins pick the same cookies in the same order --------------------------
+
+_SEL_PATHS = ["/", "/a", "/a/", "/a/b", "/ab"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["n1", "n2", "n3"]),  # names repeat: the same-name tie-break
+            st.sampled_from(["h.com", "www.h.com"]),
+            st.sampled_from(_SEL_PATHS),
+            st.booleans(),  # host-only
+            st.booleans(),  # secure
+            st.one_of(st.none(), st.floats(0, 200)),  # expiry
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(_SEL_PATHS + ["/a/b/c", "/x"]),
+    st.booleans(),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_select_cookies_twins_agree(
+    specs: list[tuple[str, str, str, bool, bool, float | None]],
+    req_path: str, secure: bool, quote: bool,
+) -> None:
+    impls = [_cookie_py] + [m for m in [compiled_cookie_module()] if m is not None]
+    results = []
+    for impl in impls:
+        buckets: dict[str, dict[tuple[str, str], object]] = {}
+        for i, (name, domain, path, host_only, sec, expires) in enumerate(specs):
+            attrs = {"secure": True} if sec else {}
+            morsel = impl.make_morsel(name, f"v {i}", f"v {i}", attrs)
+            buckets.setdefault(domain, {})[(path, name)] = impl.StoredCookie(
+                morsel, name, domain, path, host_only, expires, i
+            )
+        candidates = [(b, d == "www.h.com") for d, b in sorted(buckets.items())]
+        expired: list[object] = []
+        chosen, valid_until = impl.select_cookies(candidates, req_path, secure, 100.0, quote,
+                                                  expired)
+        results.append((
+            [(n, m.key, m.value, m.coded_value) for n, m in chosen.items()],
+            valid_until,
+            sorted((e.domain, e.path, e.name) for e in expired),
+        ))
+    assert all(r == results[0] for r in results)
+    chosen_names = [r[0] for r in results[0][0]]
+    assert len(chosen_names) == len(set(chosen_names))
