@@ -19,9 +19,9 @@ from typing import Any, TypeVar, overload
 from multidict import CIMultiDict
 from yarl import URL
 
+# aiohttp's public tracing names (the package re-exports exactly these); Signal and Trace are
+# importable from here but, as in aiohttp, not part of the top-level API.
 __all__ = (
-    "Signal",
-    "Trace",
     "TraceConfig",
     "TraceConnectionCreateEndParams",
     "TraceConnectionCreateStartParams",

@@ -489,3 +489,9 @@ async def test_e2e_ctx_isolation_and_trace_request_ctx(lib: ModuleType,
     ctx_one = {id(c) for _, c, _ in one.events}
     ctx_two = {id(c) for _, c, _ in two.events}
     assert not ctx_one & ctx_two  # a config never sees another config's contexts
+
+
+def test_public_names_match_aiohttp() -> None:
+    expected = {n for n in aiohttp.__all__ if n.startswith("Trace")}
+    assert set(tracing.__all__) == expected
+    assert all(hasattr(aiohttp_fast, n) for n in expected)
