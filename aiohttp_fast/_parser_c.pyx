@@ -72,7 +72,15 @@ cdef extern from "Python.h":
 cdef type _ResponseMessage = ResponseMessage
 # multidict's C API: headers go straight into a CIMultiDict as they are parsed (no list of
 # (name, value) tuples to build, walk and free).
-cdef MultiDict_CAPI* _MD = MultiDict_GetCAPI()
+# It exists since multidict 7.0; with an older multidict at run time this module refuses to
+# import (ImportError), and the selector falls back to the Python twin.
+cdef MultiDict_CAPI* _MD = NULL
+try:
+    _MD = MultiDict_GetCAPI()
+except Exception as exc:
+    raise ImportError(
+        f"aiohttp_fast._parser_c needs multidict's C API (multidict>=7.0): {exc!r}"
+    ) from exc
 
 
 # Header names -> pre-built (bytes, istr) pairs, looked up straight from llhttp's span (no bytes
