@@ -48,7 +48,7 @@ class FakeClock:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
+def cookie_clock() -> FakeClock:
     return FakeClock()
 
 

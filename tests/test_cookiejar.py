@@ -130,44 +130,44 @@ def test_replacing_keeps_one_cookie() -> None:
 
 # --- expiry ----------------------------------------------------------------------------
 
-def test_max_age_and_expires(clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_max_age_and_expires(cookie_clock: FakeClock) -> None:
+    jar = CookieJar(clock=cookie_clock)
     set_from(jar, "http://h.com/", "short=1; Max-Age=10", "never=1",
              "dated=1; Expires=Thu, 01 Jan 2099 00:00:00 GMT")
     assert len(jar) == 3
-    clock.advance(11)
+    cookie_clock.advance(11)
     assert sent(jar, "http://h.com/") == {"never": "1", "dated": "1"}
     assert len(jar) == 2
-    clock.now = 4_070_908_800  # 2099-01-01
+    cookie_clock.now = 4_070_908_800  # 2099-01-01
     assert sent(jar, "http://h.com/") == {"never": "1"}
     assert [m.key for m in jar] == ["never"]
 
 
-def test_max_age_wins_over_expires(clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_max_age_wins_over_expires(cookie_clock: FakeClock) -> None:
+    jar = CookieJar(clock=cookie_clock)
     set_from(jar, "http://h.com/", "a=1; Expires=Thu, 01 Jan 1970 00:00:10 GMT; Max-Age=100")
     set_from(jar, "http://h.com/", "b=1; Max-Age=0; Expires=Thu, 01 Jan 2099 00:00:00 GMT")
     assert sent(jar, "http://h.com/") == {"a": "1"}
-    clock.advance(101)
+    cookie_clock.advance(101)
     assert sent(jar, "http://h.com/") == {}
 
 
-def test_past_expiry_deletes_stored_cookie(clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_past_expiry_deletes_stored_cookie(cookie_clock: FakeClock) -> None:
+    jar = CookieJar(clock=cookie_clock)
     set_from(jar, "http://h.com/", "a=1", "b=1", "c=1; Max-Age=50")
     set_from(jar, "http://h.com/", "a=; Max-Age=0")
     set_from(jar, "http://h.com/", "b=; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
     set_from(jar, "http://h.com/", "c=2")  # replacement without expiry is a session cookie
-    clock.advance(100)
+    cookie_clock.advance(100)
     assert sent(jar, "http://h.com/") == {"c": "2"}
     assert len(jar) == 1
 
 
-def test_bad_dates_are_ignored_not_fatal(clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_bad_dates_are_ignored_not_fatal(cookie_clock: FakeClock) -> None:
+    jar = CookieJar(clock=cookie_clock)
     set_from(jar, "http://h.com/", "a=1; Expires=Feb 30 2024 00:00:00", "b=1; Max-Age=soon")
     assert sent(jar, "http://h.com/") == {"a": "1", "b": "1"}
-    clock.advance(10**9)
+    cookie_clock.advance(10**9)
     assert sent(jar, "http://h.com/") == {"a": "1", "b": "1"}  # session cookies
 
 
@@ -304,8 +304,8 @@ def test_many_domains_select_exactly_their_cookies() -> None:
 
 # --- persistence -------------------------------------------------------------------------
 
-def test_save_load_roundtrip(tmp_path: Path, clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_save_load_roundtrip(tmp_path: Path, cookie_clock: FakeClock) -> None:
+    jar = CookieJar(clock=cookie_clock)
     set_from(jar, "http://www.h.com/app/x", "host=1; HttpOnly; SameSite=Lax",
              "dom=2; Domain=h.com; Path=/; Secure; Max-Age=100", 'q="a b"')
     path = tmp_path / "jar.json"
@@ -313,14 +313,14 @@ def test_save_load_roundtrip(tmp_path: Path, clock: FakeClock) -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert "pickle" not in path.read_text() and json.loads(path.read_text())["version"] == 1
 
-    loaded = CookieJar(clock=clock)
+    loaded = CookieJar(clock=cookie_clock)
     loaded.load(path)
     assert loaded.host_only_cookies == jar.host_only_cookies
     assert {m.key: dict(m) for m in loaded} == {m.key: dict(m) for m in jar}
     for url in ("https://www.h.com/app/y", "https://x.h.com/", "http://www.h.com/"):
         assert sent(loaded, url) == sent(jar, url)
     assert sent(loaded, "https://x.h.com/") == {"dom": "2"}  # host-only stayed host-only
-    clock.advance(101)  # the absolute expiry survived the round trip
+    cookie_clock.advance(101)  # the absolute expiry survived the round trip
     assert "dom" not in sent(loaded, "https://www.h.com/app/y")
 
 
@@ -332,13 +332,13 @@ def test_save_tightens_existing_file_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_load_drops_expired_and_rejects_malformed(tmp_path: Path, clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_load_drops_expired_and_rejects_malformed(tmp_path: Path, cookie_clock: FakeClock) -> None:
+    jar = CookieJar(clock=cookie_clock)
     set_from(jar, "http://h.com/", "old=1; Max-Age=5", "keep=1")
     path = tmp_path / "jar.json"
     jar.save(path)
-    clock.advance(10)
-    other = CookieJar(clock=clock)
+    cookie_clock.advance(10)
+    other = CookieJar(clock=cookie_clock)
     other.load(path)
     assert [m.key for m in other] == ["keep"]
 
@@ -380,14 +380,14 @@ def test_dummy_cookie_jar() -> None:
 
 # --- the memoised selection never goes stale -------------------------------------------------
 
-def test_memo_sees_every_change(clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_memo_sees_every_change(cookie_clock: FakeClock) -> None:
+    jar = CookieJar(clock=cookie_clock)
     url = "http://www.h.com/a/b"
     set_from(jar, "http://www.h.com/", "n=wide; Path=/; Max-Age=100")
     assert sent(jar, url) == {"n": "wide"}
     set_from(jar, "http://www.h.com/", "n=narrow; Path=/a; Max-Age=10")  # shadows "wide"
     assert sent(jar, url) == {"n": "narrow"}
-    clock.advance(11)  # the chosen cookie expires: the shadowed one comes back
+    cookie_clock.advance(11)  # the chosen cookie expires: the shadowed one comes back
     assert sent(jar, url) == {"n": "wide"}
     jar.update_cookies({"m": "1"}, URL("http://www.h.com/"))
     assert sent(jar, url) == {"n": "wide", "m": "1"}
@@ -499,13 +499,15 @@ def test_str_cookie_name_check_is_morsel_sets(name: str) -> None:
     assert ok == expect_ok
 
 
-def test_expiry_heap_stays_bounded_when_one_cookie_is_reset_forever(clock: FakeClock) -> None:
-    jar = CookieJar(clock=clock)
+def test_expiry_heap_stays_bounded_when_one_cookie_is_reset_forever(
+    cookie_clock: FakeClock,
+) -> None:
+    jar = CookieJar(clock=cookie_clock)
     for i in range(5000):
         set_from(jar, "http://h.com/", f"a={i}; Max-Age=3600")
     assert len(jar) == 1
     assert len(jar._expiry_heap) <= 2 * len(jar) + 65
-    clock.advance(3601)
+    cookie_clock.advance(3601)
     assert len(jar) == 0
 
 
