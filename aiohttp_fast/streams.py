@@ -302,11 +302,18 @@ class StreamReader:
         if n == 0:
             return b""
         if n < 0:
-            while not self._eof:
-                await self._wait("read")
-                if self._exception is not None:
-                    raise self._exception
-            data = self._take_all() if self._buffer else b""
+            if self._eof:
+                data = self._take_all() if self._buffer else b""
+            else:
+                # take what is buffered as it comes, so back-pressure releases the producer
+                parts: list[bytes] = []
+                while True:
+                    if self._buffer:
+                        parts.append(self._take_all())
+                    if self._eof:
+                        break
+                    await self._wait("read")
+                data = parts[0] if len(parts) == 1 else b"".join(parts)
         else:
             while not self._buffer and not self._eof:
                 await self._wait("read")
@@ -352,14 +359,21 @@ class StreamReader:
         """Exactly ``n`` bytes; ``asyncio.IncompleteReadError`` if the body ends first."""
         if self._exception is not None:
             raise self._exception
-        while self._size < n and not self._eof:
-            await self._wait("readexactly")
-            if self._exception is not None:
-                raise self._exception
-        if self._size < n:
-            partial = self._take_all() if self._buffer else b""
-            raise asyncio.IncompleteReadError(partial, n)
-        data = self._take(n)
+        if self._size >= n:
+            data = self._take(n)
+        else:
+            parts: list[bytes] = []
+            need = n
+            while need:
+                if self._buffer:
+                    part = self._take(need)
+                    parts.append(part)
+                    need -= len(part)
+                    continue
+                if self._eof:
+                    raise asyncio.IncompleteReadError(b"".join(parts), n)
+                await self._wait("readexactly")
+            data = b"".join(parts)
         if self._on_chunk is not None:
             return await self._traced(data)
         return data
