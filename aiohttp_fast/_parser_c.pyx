@@ -99,6 +99,7 @@ ctypedef struct NameSlot:
     # costs a memcmp instead of a bytes, a str and a tuple.
     PyObject* last_pair    # (raw name, raw value) tuple, as raw_headers holds it
     PyObject* last_value   # the decoded value
+    bint secret            # never cache values under this name (credentials, cookies)
 
 cdef enum:
     NAME_SLOTS = 4096      # power of two
@@ -144,6 +145,13 @@ cdef inline NameSlot* _find_name(const char* s, Py_ssize_t n) noexcept:
     return NULL
 
 
+# Values that must not outlive their response in the value cache (lower-case names).
+cdef frozenset _SECRET_NAMES = frozenset({
+    "set-cookie", "set-cookie2", "authorization", "proxy-authorization", "www-authenticate",
+    "proxy-authenticate", "authentication-info", "proxy-authentication-info",
+})
+
+
 cdef int _add_name(NameSlot* slot, bytes raw, object name) except -1:
     global _N_NAMES
     if _N_NAMES >= NAME_MAX or PyBytes_GET_SIZE(raw) > NAME_MAX_LEN:
@@ -153,6 +161,7 @@ cdef int _add_name(NameSlot* slot, bytes raw, object name) except -1:
     slot.chars = PyBytes_AS_STRING(raw)
     slot.raw = <PyObject*>raw
     slot.name = <PyObject*>name
+    slot.secret = str(name).lower() in _SECRET_NAMES
     _N_NAMES += 1
     return 0
 
@@ -574,7 +583,7 @@ cdef class ResponseParser:
         pair = (self._raw_name, raw)
         MultiDict_Add(_MD, self._headers, self._name, value)
         self._raw.append(pair)
-        if slot != NULL and n <= VALUE_CACHE_MAX_LEN:
+        if slot != NULL and n <= VALUE_CACHE_MAX_LEN and not slot.secret:
             Py_XDECREF(slot.last_pair)
             Py_XDECREF(slot.last_value)
             Py_INCREF(pair)

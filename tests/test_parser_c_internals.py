@@ -287,3 +287,14 @@ def test_a_feed_that_is_all_body_is_passed_on_without_copy() -> None:
     assert type(got[-1]) is bytes
     parser.feed_data(b"y" * 3520 + b"HTTP/1.1 204 No Content\r\n\r\n")  # body ends inside
     assert got[-1] == b"y" * 3520 and sum(map(len, got)) == 24000
+
+
+def test_repeated_values_are_shared_but_cookies_never_cached() -> None:
+    data = (b"HTTP/1.1 200 OK\r\nSET-COOKIE: sid=secret-1\r\nX-Kept: same\r\n"
+            b"Content-Length: 0\r\n\r\n")
+    first = run(_parser_c, [data])[0]
+    second = run(_parser_c, [data])[0]
+    assert second[5] == ((b"SET-COOKIE", b"sid=secret-1"), (b"X-Kept", b"same"),
+                         (b"Content-Length", b"0"))
+    assert second[5][1] is first[5][1]  # the value cache: the same (name, value) pair object
+    assert second[5][0] is not first[5][0]  # a cookie is never kept for the next response
