@@ -680,6 +680,7 @@ class ClientSession:
         retried = False
         while True:
             conn = await connector.connect(req, traces, timeout)
+            resp = None
             try:
                 resp = await req.send(conn, read_options)
                 await resp.start(conn)
@@ -687,6 +688,8 @@ class ClientSession:
             except _RETRYABLE:
                 reused = getattr(conn, "is_reused", False)
                 protocol = conn.protocol
+                if resp is not None:
+                    resp.close()
                 conn.close()
                 if (
                     not retried
@@ -702,6 +705,8 @@ class ClientSession:
                     continue
                 raise
             except BaseException:
+                if resp is not None:
+                    resp.close()  # stops a body writer still running
                 conn.close()
                 raise
 

@@ -247,3 +247,15 @@ def seen(data: dict[str, Any], name: str) -> list[str]:
 
 def loads(text: str) -> Any:
     return json.loads(text)
+
+
+@pytest.fixture
+async def echo_server_tls(server_ssl_ctx: Any) -> AsyncIterator[EchoServer]:
+    """The echo app over TLS (the connector fixtures' trustme certificate, for localhost)."""
+    runner = web.AppRunner(make_echo_app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_ssl_ctx)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield EchoServer(runner, URL(f"https://localhost:{port}/"))
+    await runner.cleanup()

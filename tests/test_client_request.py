@@ -398,3 +398,17 @@ async def test_middleware_per_request_override_and_retry(echo_server):
             data = await echo(resp)
     assert calls == ["request"]
     assert data["body"] == "again"
+
+
+async def test_https_with_ssl_context(echo_server_tls, client_ssl_ctx):
+    async with aiohttp.ClientSession() as s:
+        data = await echo(await s.get(echo_server_tls.url(), ssl=client_ssl_ctx))
+        assert seen(data, "Host") == [f"localhost:{echo_server_tls.base.port}"]
+        ports = {data["peer_port"]}
+        data = await echo(await s.get(echo_server_tls.url(), ssl=client_ssl_ctx))
+        ports.add(data["peer_port"])
+        assert len(ports) == 1  # TLS connections are pooled too
+        with pytest.raises(aiohttp.ClientConnectorCertificateError):
+            await s.get(echo_server_tls.url())  # default trust store: unknown CA
+        data = await echo(await s.get(echo_server_tls.url(), ssl=False))
+        assert data["method"] == "GET"
