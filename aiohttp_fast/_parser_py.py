@@ -55,6 +55,13 @@ _QDTEXT_RUN = re.compile(rb"[%s]*" % _QDTEXT)
 _WS_RUN = re.compile(rb"[ \t]*")
 _DIGITS_WS = re.compile(rb"([0-9]*)[ \t]*")
 _CL_RE = re.compile(rb"[0-9]+")
+# One plainly valid header line, anchored at a line start: findall over a header block gives a
+# pair per line, and a line that does not match gives none (so the count tells). Only spaces
+# after a value here, so Transfer-Encoding's "chunked" test needs no raw value.
+_PAIR_RE = re.compile(
+    rb"(?m)^([%s]+):[ \t]*([\x21-\x7e\x80-\xff](?:[%s]*[\x21-\x7e\x80-\xff])?|) *\r\n"
+    % (_TOKEN, _VCHAR)
+)
 _BAD_VALUE = re.compile(rb"[^%s]" % _VCHAR)
 _CR_OR_LF = re.compile(rb"[\r\n]")
 
@@ -330,11 +337,52 @@ class ResponseParser:
             self._reason = reason.decode("utf-8", "surrogateescape") if reason else ""
             self._status_done = True
             pos = eol + 2
+            # The whole head is here (the usual case): all header lines at once.
+            hend = data.find(b"\r\n\r\n", eol)
+            if hend >= 0 and self._header_block(data, pos, hend + 2):
+                self._headers_complete()
+                return hend + 4
         pos = self._header_lines(data, pos, False)
         if pos < 0:
             return -1
         self._headers_complete()
         return pos
+
+    def _header_block(self, data: bytes, start: int, stop: int) -> bool:
+        """Parse the header lines ``data[start:stop]`` (each with its CRLF) in one go.
+
+        False when the block is not plainly valid and within the limits: the caller then takes
+        the line-by-line path, which finds the first error exactly."""
+        if stop - start > self.max_field_size:
+            return False  # (a block within max_field_size has no name or value over it)
+        # data[start - 1] is the status line's LF, so the first line is at a line start too
+        pairs = _PAIR_RE.findall(data, start, stop)
+        # every LF ends a matched line: no bare LF, no line that failed to match
+        if len(pairs) != data.count(b"\n", start, stop) or len(pairs) > self.max_headers:
+            return False
+        for name, value in pairs:
+            if len(name) in _SPECIAL_LENS:
+                kind = _SPECIAL.get(name.lower(), _K_GENERAL)
+                if kind:
+                    flags = self._flags
+                    if (
+                        kind == _K_TRANSFER_ENCODING and flags & _F_CONTENT_LENGTH
+                        or kind == _K_CONTENT_LENGTH and (
+                            not value
+                            or flags & (_F_CONTENT_LENGTH | _F_TRANSFER_ENCODING)
+                            or _CL_RE.fullmatch(value) is None
+                            or int(value) > _MAX_U64
+                        )
+                    ):
+                        self._flags = 0
+                        self._content_length = None
+                        return False
+                    # the block regex allows only spaces after a value: TE's raw value is
+                    # its stripped value as far as "chunked" is concerned
+                    self._special(kind, value, value, data, start)
+        self._raw = pairs
+        self._count = len(pairs)
+        return True
 
     def _header_lines(self, data: bytes, pos: int, trailers: bool) -> int:
         """Header (or trailer) lines up to and including the empty line; -1 to wait."""
@@ -384,15 +432,15 @@ class ResponseParser:
                         self._count -= 1
                         self._check_line(data, pos, eol, True)
                         raise AssertionError("unreachable")  # pragma: no cover
-                    self._special(kind, value, data, m.start(2), eol)
+                    self._special(kind, value, data[m.start(2) : eol], data, pos)
             if not trailers:
                 raw.append((name, value))
             pos = eol + 2
         return pos
 
-    def _special(self, kind: int, value: bytes, data: bytes, pos: int, eol: int) -> None:
+    def _special(self, kind: int, value: bytes, raw_value: bytes, data: bytes, pos: int) -> None:
         """Commit a Connection/Content-Length/Transfer-Encoding/Upgrade value (flags);
-        ``data[pos:eol]`` is the value as llhttp sees it (trailing whitespace included)."""
+        ``raw_value`` is the value as llhttp sees it (trailing whitespace included)."""
         if kind == _K_CONTENT_LENGTH:
             if not value:
                 self._error(InvalidHeader, "Empty Content-Length", data, pos)
@@ -403,7 +451,7 @@ class ResponseParser:
                 return
             flags = (self._flags | _F_TRANSFER_ENCODING) & ~_F_CHUNKED
             # chunked only when it is the last coding; llhttp allows spaces after it, not tabs
-            last = data[pos:eol].rsplit(b",", 1)[-1].lstrip(b" \t").rstrip(b" ")
+            last = raw_value.rsplit(b",", 1)[-1].lstrip(b" \t").rstrip(b" ")
             if len(last) == 7 and last.lower() == b"chunked":
                 flags |= _F_CHUNKED
             self._flags = flags
