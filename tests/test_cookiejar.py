@@ -516,3 +516,45 @@ def test_trailing_dot_host_does_not_duplicate_shared_cookies() -> None:
     jar.update_cookies({"s": "1"})
     set_from(jar, "http://www.h.com./", "a=1")
     assert sent(jar, "http://www.h.com./") == {"a": "1", "s": "1"}
+
+
+# --- arbitrary Set-Cookie text never raises and never breaks the jar's invariants ----------
+
+_ATTR_TEXT = st.sampled_from([
+    "", "; Path=/", "; Path=/a", "; Domain=h.com", "; Domain=.h.com", "; Domain=com",
+    "; Domain=", "; Secure", "; HttpOnly", "; Max-Age=0", "; Max-Age=5", "; Max-Age=-1",
+    "; Max-Age=x", "; Expires=Wed, 09 Jun 2100 10:18:14 GMT", "; Expires=bogus",
+    "; Expires=Thu, 01 Jan 1970 00:00:00 GMT", "; SameSite=None", ";;", "; =",
+])
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=40),
+            st.builds(lambda n, v, a: f"{n}={v}{a}",
+                      st.sampled_from(["a", "b", "c", "a[0]", "", " "]),
+                      st.text(max_size=10), _ATTR_TEXT),
+        ),
+        max_size=10,
+    ),
+    st.sampled_from(["http://h.com/", "https://www.h.com/a/b", "http://127.0.0.1/",
+                     "http://[::1]:81/x", "http://localhost/"]),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_arbitrary_headers_never_raise(headers: list[str], url: str, unsafe: bool) -> None:
+    clock = FakeClock()
+    jar = CookieJar(unsafe=unsafe, clock=clock)
+    jar.update_cookies_from_headers(headers, URL(url))
+    stored = list(jar)
+    assert len(jar) == len(stored)
+    names = {m.key for m in stored}
+    for req in ("http://h.com/a/b", "https://www.h.com/a", "http://127.0.0.1/",
+                "http://localhost/"):
+        got = jar.filter_cookies(URL(req))
+        assert set(got) <= names
+        for m in got.values():
+            assert "\r" not in m.coded_value and "\n" not in m.coded_value
+    clock.advance(10)
+    assert len(jar) == len(list(jar))
