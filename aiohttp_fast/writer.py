@@ -18,6 +18,20 @@ _CRLF = b"\r\n"
 _LAST_CHUNK = b"0\r\n\r\n"
 
 
+class _BareTransport:
+    """Lets a StreamWriter write straight to a transport when no protocol is at hand.
+
+    A transport alone gives no resume signal, so there is no back-pressure: the protocol
+    (``pause_writing``/``resume_writing`` behind ``_drain_helper``) is what provides it.
+    """
+
+    def __init__(self, transport: Any) -> None:
+        self.transport = transport
+
+    async def _drain_helper(self) -> None:
+        return None
+
+
 class StreamWriter:
     """Writes one request to a connection's transport.
 
@@ -25,7 +39,8 @@ class StreamWriter:
     ``write_eof``) so a small request costs one ``transport.write``. ``write`` applies the
     compression and the chunked framing that were enabled, and waits on the protocol's
     ``_drain_helper()`` every ``LIMIT`` bytes so a paused transport applies back-pressure.
-    ``protocol`` is any object with ``.transport`` and ``async _drain_helper()``.
+    ``protocol`` is any object with ``.transport`` and ``async _drain_helper()`` (or a bare
+    transport, then without back-pressure).
     """
 
     def __init__(
@@ -34,6 +49,8 @@ class StreamWriter:
         loop: asyncio.AbstractEventLoop,
         on_chunk_sent: Callable[[bytes], Awaitable[None]] | None = None,
     ) -> None:
+        if not hasattr(protocol, "_drain_helper") and hasattr(protocol, "write"):
+            protocol = _BareTransport(protocol)
         self._protocol = protocol
         self.loop = loop
         self._on_chunk_sent = on_chunk_sent

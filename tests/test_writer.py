@@ -354,3 +354,16 @@ def test_selector_rejects_the_uncompiled_symlink() -> None:
     from aiohttp_fast import _writer_c
 
     assert http_writer._is_compiled(_writer_c)
+
+
+async def test_bare_transport_is_accepted(raw_sink: RawSink) -> None:
+    from aiohttp_fast.writer import StreamWriter
+
+    proto, _ = await raw_sink.connect()
+    assert proto.transport is not None
+    writer = StreamWriter(proto.transport, asyncio.get_running_loop())
+    assert writer.transport is proto.transport
+    writer.write_headers(b"POST / HTTP/1.1\r\n\r\n")
+    await writer.write(b"x" * 100000)  # over LIMIT: drains (a no-op without a protocol)
+    await writer.write_eof()
+    assert await raw_sink.received(proto) == b"POST / HTTP/1.1\r\n\r\n" + b"x" * 100000
