@@ -49,6 +49,7 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _BODYLESS_DEFAULT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT", "DELETE"})
 _POST_METHODS = frozenset({"PATCH", "POST", "PUT"})
 _VALID_METHODS: set[str] = set()
+_SIMPLE_KEYS: dict[tuple[Any, ...], ConnectionKey] = {}
 # bodies up to this size are joined with the head into one write
 _COALESCE_LIMIT = 256 * 1024
 
@@ -228,6 +229,27 @@ class ClientRequest:
     def connection_key(self) -> ConnectionKey:
         key = self._connection_key
         if key is None:
+            url = self.url
+            if (
+                self.ssl is True
+                and self.proxy is None
+                and self.server_hostname is None
+                and not self.proxy_headers
+            ):
+                # the common case: the key depends on the origin alone, so share it
+                simple = (url.raw_host, url.port, url.scheme)
+                key = _SIMPLE_KEYS.get(simple)
+                if key is None:
+                    key = ConnectionKey(
+                        url.raw_host or "", url.port, url.scheme in _SSL_SCHEMES,
+                        True, None, self.proxy_auth, None, None,
+                    )
+                    if self.proxy_auth is None:
+                        if len(_SIMPLE_KEYS) >= 1024:
+                            _SIMPLE_KEYS.clear()
+                        _SIMPLE_KEYS[simple] = key
+                self._connection_key = key
+                return key
             ph = self.proxy_headers
             ph_hash = hash(tuple(CIMultiDict(ph).items())) if ph else None
             key = self._connection_key = ConnectionKey(
@@ -477,12 +499,13 @@ class ClientRequest:
         response = self.response_class(
             self.method,
             self.original_url,
-            request_info=self.request_info,
+            request_info=None,  # built from the request when first asked for
             traces=traces,
             loop=self.loop,
             session=self._session,
         )
         response._head_waiter = waiter
+        response._request = self
         response._protocol = protocol
         if writer_task is not None:
             response._set_writer(writer_task)

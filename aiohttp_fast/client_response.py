@@ -102,6 +102,7 @@ class ClientResponse:
         "_resolve_charset",
         "_cache",
         "_writer_exc",
+        "_request",
         "__weakref__",
     )
 
@@ -145,6 +146,7 @@ class ClientResponse:
         )
         self._cache: dict[str, Any] | None = None
         self._writer_exc: BaseException | None = None
+        self._request: Any = None  # the ClientRequest, for a lazily built request_info
 
     # ---- receiving the head ----
 
@@ -278,7 +280,10 @@ class ClientResponse:
 
     @property
     def request_info(self) -> RequestInfo:
-        return self._request_info  # type: ignore[return-value]
+        info = self._request_info
+        if info is None and self._request is not None:
+            info = self._request_info = self._request.request_info
+        return info  # type: ignore[return-value]
 
     @property
     def history(self) -> tuple[ClientResponse, ...]:
