@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import ssl
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,7 +94,7 @@ class RawAdapter:
         self._ssl = ssl.create_default_context(cafile=target.ca_path)
         self._idle: dict[tuple[str, int, bool], list[RawConnection]] = {}
         self._requests: dict[tuple[str, str], bytes] = {}
-        self._addrs: dict[tuple[str, int], Any] = {}
+        self._addrs: dict[tuple[str, int], asyncio.Task[Any]] = {}
         self._all: list[RawConnection] = []
 
     async def start(self, limit: int) -> None:
@@ -102,11 +103,14 @@ class RawAdapter:
 
     async def _connect(self, host: str, port: int, tls: bool) -> RawConnection:
         loop = asyncio.get_running_loop()
-        addr = self._addrs.get((host, port))
-        if addr is None:
-            # Resolve once per host: a real client caches DNS too, and this is the ceiling.
-            infos = await loop.getaddrinfo(host, port, type=1)  # SOCK_STREAM
-            addr = self._addrs[(host, port)] = infos[0][4]
+        pending = self._addrs.get((host, port))
+        if pending is None:
+            # Resolve once per host, shared by every connection racing to it (S7 opens many at
+            # once): a real client caches DNS too, and this is the ceiling.
+            pending = self._addrs[(host, port)] = loop.create_task(
+                loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            )
+        addr = (await pending)[0][4]
         _, proto = await loop.create_connection(
             RawConnection, addr[0], addr[1],
             ssl=self._ssl if tls else None, server_hostname=host if tls else None,
