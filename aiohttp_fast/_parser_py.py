@@ -115,6 +115,12 @@ _S_CLOSED = 7  # after a message that does not keep the connection alive
 _S_UPGRADED = 8
 _S_DEAD = 9
 
+# What is known of a kept partial header line (see _more_of_line).
+_PL_NONE = 0
+_PL_NAME = 1  # all name bytes so far
+_PL_VALUE = 2  # in the value of a header whose value is only checked for its bytes
+_PL_REASON = 3  # in the reason phrase of the status line
+
 # Chunk-size line states (llhttp's chunk_size / chunk_extension_* nodes).
 _CS_FRESH = 0  # nothing yet: a hex digit must come
 _CS_DIGITS = 1
@@ -158,6 +164,9 @@ class ResponseParser:
         self._tail = b""  # an unfinished line (head, chunk size, trailer, chunk CRLF)
         self._offset = 0  # stream offset of the current ``data[0]``, for error messages
         self._remaining = 0
+        self._pl_phase = _PL_NONE  # how far a kept partial header line is checked
+        self._pl_len = 0
+        self._pl_value = 0
         self._cs_state = _CS_FRESH  # chunk-size line: where we are in it (see _chunk_line)
         self._cs_size = 0
         self._cs_spans = 0  # extension name and value bytes so far (what the limit counts)
@@ -194,6 +203,8 @@ class ResponseParser:
             self._offset -= len(self._tail)
             data = self._tail + data
             self._tail = b""
+        else:
+            self._pl_phase = _PL_NONE  # it described the kept line, and there is none
         try:
             return self._feed(data)
         except HttpProcessingError:
@@ -297,6 +308,7 @@ class ResponseParser:
 
     def _keep(self, data: bytes, pos: int) -> None:
         """Keep the unfinished line ``data[pos:]`` for the next feed."""
+        self._pl_phase = _PL_NONE  # callers that know more about the line say so after
         self._tail = data[pos:]
         self._offset += pos
         self._offset -= len(data)  # _feed adds len(data) back on return
@@ -321,8 +333,22 @@ class ResponseParser:
         if not self._status_done:
             eol = data.find(b"\r\n", pos)
             if eol < 0:
-                self._check_status(data, pos, end, False)
+                if pos == 0 and self._pl_phase == _PL_REASON and not _CR_OR_LF.search(
+                    data, self._pl_len, end
+                ):
+                    # more of a long reason phrase: only its length is left to check
+                    if end - self._pl_value > self.max_line_size:
+                        self._error(LineTooLong, "Status line is too long (limit "
+                                    f"{self.max_line_size})", data, 0)
+                    phase = (_PL_REASON, end, self._pl_value)
+                else:
+                    self._check_status(data, pos, end, False)
+                    fixed = _STATUS_FIXED_RE.match(data, pos, end)
+                    phase = (_PL_NONE, 0, 0)
+                    if fixed is not None:
+                        phase = (_PL_REASON, end - pos, fixed.end() - pos)
                 self._keep(data, pos)
+                self._pl_phase, self._pl_len, self._pl_value = phase
                 return -1
             m = _STATUS_RE.fullmatch(data, pos, eol)
             if m is None or len(m.group(5) or b"") > self.max_line_size:
@@ -336,6 +362,7 @@ class ResponseParser:
             reason = m.group(5)
             self._reason = reason.decode("utf-8", "surrogateescape") if reason else ""
             self._status_done = True
+            self._pl_phase = _PL_NONE
             pos = eol + 2
             # The whole head is here (the usual case): all header lines at once.
             hend = data.find(b"\r\n\r\n", eol)
@@ -397,8 +424,14 @@ class ResponseParser:
             # A header line is committed only once the byte after it is known: llhttp peeks
             # at it for obsolete line folding, and reports an empty Content-Length only then.
             if eol < 0 or eol + 2 == end:
-                self._check_line(data, pos, end, False)
-                self._keep_line(data, pos)
+                if pos == 0 and eol < 0 and self._more_of_line(data, end):
+                    phase = (self._pl_phase, end, self._pl_value)
+                else:
+                    self._check_line(data, pos, end, False)
+                    phase = self._note_line(data, pos, end, eol)
+                if self._keep_line(data, pos):  # compacted: offsets moved, forget them
+                    phase = (_PL_NONE, 0, 0)
+                self._pl_phase, self._pl_len, self._pl_value = phase
                 return -1
             if data[eol + 2] in (32, 9):
                 self._check_line(data, pos, eol, True)
@@ -461,20 +494,62 @@ class ResponseParser:
         elif value:  # Upgrade
             self._flags |= _F_UPGRADE
 
-    def _keep_line(self, data: bytes, pos: int) -> None:
+    def _more_of_line(self, data: bytes, end: int) -> bool:
+        """The kept partial line got more bytes: check only those when we can (a line that
+        trickles in byte by byte must not be re-scanned whole each time). True if done."""
+        phase = self._pl_phase
+        done = self._pl_len
+        if phase == _PL_NAME:
+            if _TOKEN_RUN.match(data, done, end).end() != end:
+                return False
+            if end > self.max_field_size:
+                self._error(LineTooLong, f"Header name is too long (limit {self.max_field_size})",
+                            data, 0)
+        elif phase == _PL_VALUE:
+            if _BAD_VALUE.search(data, done, end) or _CR_OR_LF.search(data, done, end):
+                return False
+            if end - self._pl_value > self.max_field_size:
+                self._error(LineTooLong,
+                            f"Header value is too long (limit {self.max_field_size})", data, 0)
+        else:
+            return False
+        return True
+
+    @staticmethod
+    def _note_line(data: bytes, pos: int, end: int, eol: int) -> tuple[int, int, int]:
+        """How far the partial line ``data[pos:end]`` (just checked) is known to be good:
+        (phase, checked length, value start), for _more_of_line on the next feed."""
+        none = (_PL_NONE, 0, 0)
+        if eol >= 0 or end - pos < 64:
+            return none  # short lines are simply checked again
+        colon = _TOKEN_RUN.match(data, pos, end).end()
+        if colon == end:
+            return (_PL_NAME, end - pos, 0)
+        name = data[pos:colon]
+        if len(name) in _SPECIAL_LENS and _SPECIAL.get(name.lower()) == _K_CONTENT_LENGTH:
+            return none
+        value = _WS_RUN.match(data, colon + 1, end).end()
+        if value == end:
+            return none
+        return (_PL_VALUE, end - pos, value - pos)
+
+    def _keep_line(self, data: bytes, pos: int) -> bool:
         """Keep a partial header line; a long run of whitespace before its value (which
-        llhttp does not count against any limit) is folded to one byte so it can not grow."""
+        llhttp does not count against any limit) is folded to one byte so it can not grow.
+        True when it was folded."""
         self._keep(data, pos)
         tail = self._tail
         if len(tail) < 1024:
-            return
+            return False
         colon = _TOKEN_RUN.match(tail).end()
         if colon == len(tail) or tail[colon] != 58:
-            return
+            return False
         ws = _WS_RUN.match(tail, colon + 1).end() - colon - 1
-        if ws > 1:
-            self._tail = tail[: colon + 2] + tail[colon + 1 + ws :]
-            self._offset += ws - 1
+        if ws < 2:
+            return False
+        self._tail = tail[: colon + 2] + tail[colon + 1 + ws :]
+        self._offset += ws - 1
+        return True
 
     def _check_status(self, data: bytes, pos: int, end: int, complete: bool) -> None:
         """Raise the error of the status line ``data[pos:end]`` (a prefix unless complete)."""
