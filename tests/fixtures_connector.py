@@ -19,12 +19,25 @@ import pytest
 import trustme
 from yarl import URL
 
+from aiohttp_fast import _pool
 from aiohttp_fast.resolver import AbstractResolver, ResolveResult
 from aiohttp_fast.timeouts import ClientTimeout
 from aiohttp_fast.tracing import Trace, TraceConfig
 from aiohttp_fast.typedefs import ConnectionKey
 
 NO_TIMEOUT = ClientTimeout()
+
+
+@pytest.fixture(params=["py", "c"])
+def pool_cls(request: pytest.FixtureRequest) -> type:
+    """Each Pool twin: the reference source and its Cython build (skipped when not built)."""
+    if request.param == "py":
+        return _pool.PoolPy
+    from aiohttp_fast import _pool_c
+
+    if not _pool._is_compiled(_pool_c):
+        pytest.skip("_pool_c is not built (python setup.py build_ext --inplace)")
+    return _pool_c.Pool
 
 
 @dataclass

@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from aiohttp_fast._pool import Pool
+from aiohttp_fast import _pool
+from aiohttp_fast._compat import NO_EXTENSIONS
 from aiohttp_fast.client_exceptions import ClientConnectionError, ConnectionTimeoutError
 from aiohttp_fast.connector import Connection, TCPConnector
 from aiohttp_fast.timeouts import ClientTimeout
@@ -17,9 +18,9 @@ from .fixtures_connector import NO_TIMEOUT, CountingResolver, CountingServer, Tr
 # -- Pool bookkeeping alone -----------------------------------------------------------------------
 
 
-async def test_pool_hands_freed_slot_to_oldest_waiter() -> None:
+async def test_pool_hands_freed_slot_to_oldest_waiter(pool_cls: type) -> None:
     loop = asyncio.get_running_loop()
-    pool: Pool = Pool(limit=1)
+    pool = pool_cls(limit=1)
     assert pool.try_acquire("a")
     first, second = loop.create_future(), loop.create_future()
     pool.enqueue("a", first)
@@ -31,9 +32,9 @@ async def test_pool_hands_freed_slot_to_oldest_waiter() -> None:
     assert not pool.try_acquire("a")
 
 
-async def test_pool_abandon_granted_slot_passes_it_on() -> None:
+async def test_pool_abandon_granted_slot_passes_it_on(pool_cls: type) -> None:
     loop = asyncio.get_running_loop()
-    pool: Pool = Pool(limit=1)
+    pool = pool_cls(limit=1)
     assert pool.try_acquire("a")
     first, second = loop.create_future(), loop.create_future()
     pool.enqueue("a", first)
@@ -45,9 +46,9 @@ async def test_pool_abandon_granted_slot_passes_it_on() -> None:
     assert pool.acquired == 0 and pool.waiting() == 0
 
 
-async def test_pool_per_host_waiter_does_not_block_other_hosts() -> None:
+async def test_pool_per_host_waiter_does_not_block_other_hosts(pool_cls: type) -> None:
     loop = asyncio.get_running_loop()
-    pool: Pool = Pool(limit=3, limit_per_host=1)
+    pool = pool_cls(limit=3, limit_per_host=1)
     assert pool.try_acquire("a")
     assert pool.try_acquire("b")
     wa, wb = loop.create_future(), loop.create_future()
@@ -58,8 +59,8 @@ async def test_pool_per_host_waiter_does_not_block_other_hosts() -> None:
     assert pool.acquired_for("a") == 1 and pool.acquired_for("b") == 1
 
 
-def test_pool_expire_returns_old_idle_and_next_deadline() -> None:
-    pool: Pool = Pool()
+def test_pool_expire_returns_old_idle_and_next_deadline(pool_cls: type) -> None:
+    pool = pool_cls()
     pool.put_idle("a", "c1", 1.0)
     pool.put_idle("a", "c2", 5.0)
     pool.put_idle("b", "c3", 3.0)
@@ -70,9 +71,15 @@ def test_pool_expire_returns_old_idle_and_next_deadline() -> None:
     assert pool.pop_idle("a") is None
 
 
-def test_pool_rejects_negative_limits() -> None:
+def test_pool_rejects_negative_limits(pool_cls: type) -> None:
     with pytest.raises(ValueError):
-        Pool(limit=-1)
+        pool_cls(limit=-1)
+
+
+def test_pool_c_extension_loaded() -> None:
+    if NO_EXTENSIONS:
+        pytest.skip("AIOHTTP_FAST_NO_EXTENSIONS=1: pure Python on purpose")
+    assert _pool.IMPL == "c", "build the twins: python setup.py build_ext --inplace"
 
 
 # -- Connector over loopback ----------------------------------------------------------------------

@@ -1,0 +1,1 @@
+_pool_py.py
