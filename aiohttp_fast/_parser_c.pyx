@@ -27,6 +27,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromSt
 from cpython.bytes cimport PyBytes_GET_SIZE
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.exc cimport PyErr_Occurred
+from cpython.list cimport PyList_Clear, PyList_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_SET_ITEM
@@ -526,8 +527,9 @@ cdef class ResponseParser:
         self._count = 0
         self._ext_len = 0
         self._headers = CIMultiDict_New(_MD, 16)
-        if self._raw:
-            del self._raw[:]  # the message got a tuple copy: the list can be reused
+        if PyList_GET_SIZE(self._raw):
+            # the message got a tuple copy: the list can be reused (no slice object)
+            PyList_Clear(self._raw)
         return 0
 
     cdef inline int _on_field_complete(self) except -1:
