@@ -9,6 +9,8 @@ cdef frozenset _KNOWN_ATTRS
 cdef frozenset _FLAG_ATTRS
 cdef dict _BLANK_ATTRS
 cdef dict _MONTHS
+cdef frozenset _WEEKDAYS
+cdef tuple _FIXDATE_DIGITS
 cdef tuple _DAYS_IN_MONTH
 
 cdef bint _is_forbidden_ctl(Py_UCS4 c)
@@ -19,14 +21,20 @@ cdef bint _is_digit(Py_UCS4 c)
 @cython.locals(n=Py_ssize_t, end=Py_ssize_t, value=long)
 cdef tuple _read_number(str token, Py_ssize_t pos, Py_ssize_t min_digits, Py_ssize_t max_digits)
 
+@cython.locals(value=long, k=Py_ssize_t)
+cdef long _digits_at(str text, Py_ssize_t start, Py_ssize_t count)
+
 @cython.locals(era=cython.longlong, yoe=cython.longlong, mp=cython.longlong, doy=cython.longlong, doe=cython.longlong)
 cdef long long _days_from_civil(long long year, long long month, long long day)
 
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, start=Py_ssize_t, p=Py_ssize_t,
                found_time=bint, found_day=bint, found_month=bint, found_year=bint,
                hour=long, minute=long, second=long, day=long, month=long, year=long,
-               h=long, m=long, s=long, d=long, mo=long, y=long, limit=long, token=str)
+               h=long, m=long, s=long, d=long, mo=long, y=long, token=str, k=Py_ssize_t)
 cpdef object parse_cookie_date(str text)
+
+@cython.locals(limit=long)
+cdef object _timestamp(long year, long month, long day, long hour, long minute, long second)
 
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, c=long, value=cython.longlong)
 cpdef object parse_max_age(str text)

@@ -63,6 +63,9 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
+# where an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") has its digits
+_FIXDATE_DIGITS = (5, 6, 12, 13, 14, 15, 17, 18, 20, 21, 23, 24)
+_WEEKDAYS = frozenset(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Largest timestamp a datetime can represent (year 9999); longer Max-Age values are capped.
 MAX_TIMESTAMP = 253402300799
@@ -107,6 +110,14 @@ def _read_number(token: str, pos: int, min_digits: int, max_digits: int) -> tupl
     return value, end
 
 
+def _digits_at(text: str, start: int, count: int) -> int:
+    """The number written by ``count`` digits at ``start`` (already checked to be digits)."""
+    value = 0
+    for k in range(start, start + count):
+        value = value * 10 + (ord(text[k]) - 0x30)
+    return value
+
+
 def _days_from_civil(year: int, month: int, day: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
     if month <= 2:
@@ -126,6 +137,30 @@ def parse_cookie_date(text: str) -> int | None:
     tokens in any order and ignores the rest, which accepts every date format seen in the wild.
     """
     n = len(text)
+    # Fast path for IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), what servers send. Taken
+    # only for that exact shape, for which the general algorithm reads the very same fields.
+    if (
+        n == 29
+        and text[3] == ","
+        and text[4] == " "
+        and text[7] == " "
+        and text[11] == " "
+        and text[16] == " "
+        and text[19] == ":"
+        and text[22] == ":"
+        and text.endswith(" GMT")
+        and text.isascii()
+        and text[:3].lower() in _WEEKDAYS
+    ):
+        mo = _MONTHS.get(text[8:11].lower(), 0)
+        if mo:
+            for k in _FIXDATE_DIGITS:
+                if not _is_digit(ord(text[k])):
+                    break
+            else:
+                return _timestamp(_digits_at(text, 12, 4), mo, _digits_at(text, 5, 2),
+                                  _digits_at(text, 17, 2), _digits_at(text, 20, 2),
+                                  _digits_at(text, 23, 2))
     found_time = found_day = found_month = found_year = False
     hour = minute = second = day = month = year = 0
     i = 0
@@ -169,6 +204,11 @@ def parse_cookie_date(text: str) -> int | None:
                 continue
     if not (found_time and found_day and found_month and found_year):
         return None
+    return _timestamp(year, month, day, hour, minute, second)
+
+
+def _timestamp(year: int, month: int, day: int, hour: int, minute: int, second: int) -> int | None:
+    """RFC 6265 5.1.1 steps 3-7 on the fields found: two-digit years, ranges, real dates."""
     if 70 <= year <= 99:
         year += 1900
     elif year <= 69:
@@ -282,9 +322,10 @@ def parse_set_cookie(
     attribute is absent or invalid (an invalid Expires/Max-Age is left out of ``attrs`` too).
     """
     n = len(header)
-    for i in range(n):
-        if _is_forbidden_ctl(ord(header[i])):
-            return None
+    if not header.isprintable():  # rare: only then look for the CTL that made it so
+        for i in range(n):
+            if _is_forbidden_ctl(ord(header[i])):
+                return None
     semi = header.find(";")
     if semi < 0:
         semi = n
@@ -302,7 +343,7 @@ def parse_set_cookie(
     if length < 0 or length + len(name) > MAX_PAIR_LENGTH:
         return None
     value = unquote_value(coded_value)
-    if value is not coded_value:
+    if value is not coded_value and not value.isprintable():
         # unquoting may produce control characters (\000 escapes): such a value cannot be sent
         for ch in value:
             if _is_forbidden_ctl(ord(ch)) or ch == "\t":

@@ -315,3 +315,24 @@ def test_select_cookies_twins_agree(
     assert all(r == results[0] for r in results)
     chosen_names = [r[0] for r in results[0][0]]
     assert len(chosen_names) == len(set(chosen_names))
+
+
+_two = st.text(alphabet="0123456789a:", min_size=2, max_size=2)
+
+
+@given(
+    st.sampled_from(["Sun", "mon", "Jun", "Xyz", "1:2", "12 "]),
+    _two,
+    st.sampled_from(["Jan", "feb", "Dec", "Foo", "Mon", "12:"]),
+    st.text(alphabet="0123456789", min_size=4, max_size=4),
+    _two, _two, _two,
+    st.sampled_from([" GMT", " gmt", " UTC"]),
+)
+@settings(max_examples=500, deadline=None)
+def test_fixdate_fast_path_agrees_with_general_algorithm(
+    wd: str, dd: str, mon: str, yyyy: str, hh: str, mm: str, ss: str, tz: str
+) -> None:
+    text = f"{wd}, {dd} {mon} {yyyy} {hh}:{mm}:{ss}{tz}"
+    # a trailing space changes no token, but the length, so the general algorithm runs
+    for impl in [_cookie_py] + [m for m in [compiled_cookie_module()] if m is not None]:
+        assert impl.parse_cookie_date(text) == impl.parse_cookie_date(text + " "), text
