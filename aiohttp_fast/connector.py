@@ -620,7 +620,11 @@ class TCPConnector(BaseConnector):
         """Close the connections, then the resolver if this connector made it."""
         if self._closed:
             return
-        await super().close(abort_ssl=abort_ssl)
+        resolving = list(self._resolving.values())
+        await super().close(abort_ssl=abort_ssl)  # cancels the lookups in _close_hook
+        if resolving:
+            # Let the cancelled lookups finish so no task outlives the connector.
+            await asyncio.wait(resolving)
         if self._resolver_owner:
             await self._resolver.close()
 

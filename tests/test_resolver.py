@@ -273,3 +273,17 @@ async def test_async_resolver_localhost() -> None:
     finally:
         await resolver.close()
     assert any(h["host"] == "127.0.0.1" for h in hosts)
+
+
+async def test_close_during_lookup_fails_waiters(
+    counting_resolver: CountingResolver,
+) -> None:
+    counting_resolver.gate = asyncio.Event()  # never answers
+    connector = TCPConnector(resolver=counting_resolver)
+    task = asyncio.create_task(connector.connect(target("http://stuck.test:80/"), [], NO_TIMEOUT))
+    await asyncio.sleep(0.01)
+    await connector.close()
+    with pytest.raises(ClientConnectorDNSError):
+        await task
+    assert not connector._resolving
+    assert connector._pool.acquired == 0
