@@ -21,12 +21,14 @@ def summarise(samples: list[Sample]) -> dict[tuple[str, str, str], dict[str, Any
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
     for key, group in groups.items():
         values = [s["value"] for s in group if "value" in s]
+        cpus = [s["cpu_us_per_op"] for s in group if "cpu_us_per_op" in s]
         errors = [s["error"] for s in group if "error" in s]
         out[key] = {
             "n": len(values),
             "median": statistics.median(values) if values else None,
             "min": min(values) if values else None,
             "max": max(values) if values else None,
+            "cpu_us_per_op": statistics.median(cpus) if cpus else None,
             "errors": errors,
             "crashed": any(s.get("exit_crash") for s in group),
             "capped": any(s.get("capped") for s in group),
@@ -68,6 +70,20 @@ def markdown(samples: list[Sample], clients: list[str], loops: list[str],
             rows.append([f"{sid} {scen.title} ({scen.unit})"]
                         + [_cell(summary.get((sid, loop, c))) for c in clients])
         parts.append(f"### {loop}: median (min–max)\n\n" + _table(["scenario", *clients], rows))
+        rows = []
+        for sid in scenarios:
+            scen = SCENARIOS[sid]
+            # A download's CPU is in milliseconds; a request's in microseconds.
+            scale, unit = (1e-3, "ms/download") if scen.stream else (1.0, "µs/request")
+            row = [f"{sid} ({unit})"]
+            for c in clients:
+                st = summary.get((sid, loop, c))
+                cpu = st and st["cpu_us_per_op"]
+                row.append(_num(cpu * scale) if cpu else "–")
+            rows.append(row)
+        parts.append(f"### {loop}: client CPU per operation, all threads (median; lower is "
+                     "better, and steadier than rates on a shared machine)\n\n"
+                     + _table(["scenario", *clients], rows))
         for ref in ("aiohttp", "raw"):
             if ref not in clients:
                 continue

@@ -159,11 +159,16 @@ async def drive(adapter: Adapter, scen: Scenario, target: Target, count: int) ->
                 nbytes += await one(urls[i % len(urls)])
                 done += 1
 
+        cpu0 = time.process_time()  # all threads: a Rust client's runtime threads count too
         await asyncio.gather(*(worker() for _ in range(scen.concurrency)))
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu0
     finally:
         await adapter.close()
 
     value = nbytes / elapsed / 1e6 if scen.unit == "MB/s" else done / elapsed
+    # CPU time per operation is the steadier number on a shared machine: another tenant's load
+    # stretches wall time but barely changes what the client itself burns per request.
     return {"value": value, "unit": scen.unit, "done": done, "count": count,
-            "elapsed": elapsed, "capped": done < count}
+            "elapsed": elapsed, "capped": done < count,
+            "cpu_us_per_op": cpu / max(done, 1) * 1e6}
