@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,15 +80,15 @@ async def test_happy_eyeballs_skips_refused_address(tcp_server: CountingServer) 
             conn.release()
 
 
-async def test_staggered_connect_races_a_silent_address(tcp_server: CountingServer) -> None:
-    # A listener whose backlog is full does not complete new handshakes: a silent address.
-    loop = asyncio.get_running_loop()
+@pytest.fixture
+def silent_address() -> Iterator[tuple[str, int]]:
+    """A listener whose accept queue is full: new TCP handshakes never complete."""
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(0)
     fillers = []
     try:
-        for _ in range(4):  # fill the accept queue
+        for _ in range(4):
             f = socket.socket()
             f.setblocking(False)
             try:
@@ -95,19 +96,36 @@ async def test_staggered_connect_races_a_silent_address(tcp_server: CountingServ
             except BlockingIOError:
                 pass
             fillers.append(f)
-        infos = [
-            (socket.AF_INET, socket.SOCK_STREAM, 0, "", silent.getsockname()),
-            (socket.AF_INET, socket.SOCK_STREAM, 0, "", ("127.0.0.1", tcp_server.port)),
-        ]
-        sock = await asyncio.wait_for(_staggered_connect(loop, infos, 0.05, None, None), 5)
-        try:
-            assert sock.getpeername() == ("127.0.0.1", tcp_server.port)
-        finally:
-            sock.close()
+        yield silent.getsockname()
     finally:
         for f in fillers:
             f.close()
         silent.close()
+
+
+async def test_staggered_connect_races_a_silent_address(
+    tcp_server: CountingServer, silent_address: tuple[str, int]
+) -> None:
+    loop = asyncio.get_running_loop()
+    infos = [
+        (socket.AF_INET, socket.SOCK_STREAM, 0, "", silent_address),
+        (socket.AF_INET, socket.SOCK_STREAM, 0, "", ("127.0.0.1", tcp_server.port)),
+    ]
+    sock = await asyncio.wait_for(_staggered_connect(loop, infos, 0.05, None, None), 5)
+    try:
+        assert sock.getpeername() == ("127.0.0.1", tcp_server.port)
+    finally:
+        sock.close()
+
+
+async def test_sock_connect_timeout_on_silent_address(silent_address: tuple[str, int]) -> None:
+    host, port = silent_address
+    async with TCPConnector() as connector:
+        with pytest.raises(ConnectionTimeoutError):
+            await connector.connect(
+                target(f"http://{host}:{port}/"), [], ClientTimeout(sock_connect=0.05)
+            )
+        assert connector._pool.acquired == 0
 
 
 async def test_all_addresses_fail() -> None:
