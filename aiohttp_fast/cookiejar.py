@@ -295,7 +295,8 @@ class CookieJar:
         if bucket is None:
             bucket = self._domains[domain] = {}
         elif old is None and len(bucket) >= MAX_COOKIES_PER_DOMAIN:
-            self._evict_from(domain, bucket)
+            if not self._evict_from(bucket, bool(morsel["secure"])):
+                return  # the domain is full of Secure cookies: a plain one may not evict them
         # A replacement keeps the old creation time (RFC 6265 5.3 step 11.3): sending order.
         created = old.created if old is not None else next(self._seq)
         entry = StoredCookie(morsel, name, domain, path, host_only, expires, created)
@@ -319,16 +320,28 @@ class CookieJar:
         heapq.heapify(heap)
         self._expiry_heap = heap
 
-    def _evict_from(self, domain: str, bucket: dict[tuple[str, str], StoredCookie]) -> None:
-        """Make room in a full domain: expired cookies first, then the least recently set."""
+    def _evict_from(self, bucket: dict[tuple[str, str], StoredCookie], secure: bool) -> bool:
+        """Make room in a full domain; False when the new cookie must be dropped instead.
+
+        Expired cookies go first, then the least recently set non-Secure one. Secure cookies
+        are only evicted for another Secure cookie (as Firefox and aiohttp do), so a plain-http
+        response cannot flush a site's Secure session cookies by flooding the jar.
+        """
         now = self._clock()
         stale = [k for k, e in bucket.items() if e.expires is not None and e.expires <= now]
         if not stale:
-            stale = [next(iter(bucket))]  # dicts keep insertion order: the oldest set
+            # dicts keep insertion order: the first found is the least recently set
+            victim = next((k for k, e in bucket.items() if not e.secure), None)
+            if victim is None:
+                if not secure:
+                    return False
+                victim = next(iter(bucket))
+            stale = [victim]
         for k in stale:
             del bucket[k]
         self._count -= len(stale)
         self._bump()
+        return True
 
     def _purge(self) -> None:
         """Over the total limit: drop expired cookies, then the oldest, to the low-water mark."""

@@ -558,3 +558,19 @@ def test_arbitrary_headers_never_raise(headers: list[str], url: str, unsafe: boo
             assert "\r" not in m.coded_value and "\n" not in m.coded_value
     clock.advance(10)
     assert len(jar) == len(list(jar))
+
+
+def test_plain_cookies_cannot_flush_secure_ones() -> None:
+    jar = CookieJar()
+    set_from(jar, "https://h.com/", "sid=secret; Secure")
+    set_from(jar, "http://h.com/", *[f"junk{i}=1" for i in range(MAX_COOKIES_PER_DOMAIN * 2)])
+    assert sent(jar, "https://h.com/")["sid"] == "secret"
+    assert len(jar) == MAX_COOKIES_PER_DOMAIN
+    # a domain full of Secure cookies refuses a plain newcomer, but takes a Secure one
+    full = CookieJar()
+    set_from(full, "https://h.com/", *[f"s{i}=1; Secure" for i in range(MAX_COOKIES_PER_DOMAIN)])
+    set_from(full, "http://h.com/", "plain=1")
+    assert "plain" not in {m.key for m in full}
+    set_from(full, "https://h.com/", "new=1; Secure")
+    names = {m.key for m in full}
+    assert "new" in names and "s0" not in names and len(full) == MAX_COOKIES_PER_DOMAIN
