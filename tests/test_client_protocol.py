@@ -249,3 +249,31 @@ async def test_stream_big_reads_release_back_pressure():
     assert await s.read() == (b"0123456789" * 10)[55:]
     await producer
     assert "pause" in flow.calls and "resume" in flow.calls
+
+
+@pytest.mark.parametrize("step", [1, 2, 7, 64])
+async def test_response_split_at_every_boundary(session, raw_server, step):
+    # head, chunked body with an extension and a trailer, then a second response on the same
+    # connection: delivered in pieces of `step` bytes, each write flushed separately
+    first = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n"
+        b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
+    )
+    second = b"HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nabc"
+
+    async def handler(reader, writer):
+        for payload in (first, second):
+            await read_head(reader)
+            for i in range(0, len(payload), step):
+                writer.write(payload[i : i + step])
+                await writer.drain()
+                await asyncio.sleep(0)
+
+    url = await raw_server.start(handler)
+    async with session.get(url) as resp:
+        assert resp.headers["X-A"] == "1"
+        assert await resp.read() == b"hello world"
+    async with session.get(url) as resp:
+        assert resp.status == 201
+        assert await resp.read() == b"abc"
+    assert raw_server.connections == 1
