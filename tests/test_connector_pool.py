@@ -380,3 +380,56 @@ async def test_properties() -> None:
     assert not connector.force_close and not connector.closed
     await connector.close()
     assert connector.closed
+
+
+# Every await of the connector's paths is a traced one (or sits next to one): a trace handler
+# that raises CancelledError there stands for a cancellation landing at that point.
+_SCENARIO = {
+    "connection_queued_start": "queued",
+    "connection_queued_end": "queued",
+    "connection_reuseconn": "queued",
+    "connection_create_start": "fresh",
+    "dns_cache_miss": "fresh",
+    "dns_resolvehost_start": "fresh",
+    "dns_resolvehost_end": "fresh",
+    "connection_create_end": "fresh",
+    "dns_cache_hit": "cached",
+}
+
+
+@pytest.mark.parametrize("signal", sorted(_SCENARIO))
+async def test_cancel_at_every_traced_point_leaks_nothing(
+    signal: str, tcp_server: CountingServer
+) -> None:
+    from aiohttp_fast.client_exceptions import ClientConnectorDNSError
+    from aiohttp_fast.tracing import Trace, TraceConfig
+
+    async def cancel(session: object, ctx: object, params: object) -> None:
+        raise asyncio.CancelledError()
+
+    config = TraceConfig()
+    getattr(config, f"on_{signal}").append(cancel)
+    config.freeze()
+    traces = [Trace(None, config, config.trace_config_ctx())]
+
+    resolver = CountingResolver()
+    async with TCPConnector(limit=1, resolver=resolver) as connector:
+        req = target(f"http://cancel.test:{tcp_server.port}/")
+        pool = connector._pool
+        holder = None
+        if _SCENARIO[signal] == "queued":
+            holder = await connector.connect(req, [], NO_TIMEOUT)
+        elif _SCENARIO[signal] == "cached":
+            (await connector.connect(req, [], NO_TIMEOUT)).close()
+        task = asyncio.create_task(connector.connect(req, traces, NO_TIMEOUT))
+        await asyncio.sleep(0)
+        if holder is not None:
+            holder.release()
+        with pytest.raises((asyncio.CancelledError, ClientConnectorDNSError)):
+            await task
+        assert pool.acquired == 0 and pool.waiting() == 0
+        assert not connector._acquired
+        # Every connection still open at the server is one the pool can lend again.
+        await tcp_server.wait_for(lambda s: s.current == pool.idle_count())
+        conn = await connector.connect(req, [], NO_TIMEOUT)
+        conn.release()
