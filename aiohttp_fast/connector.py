@@ -47,6 +47,10 @@ AddrInfo = tuple[int, int, int, str, tuple[Any, ...]]
 SocketFactory = Callable[[AddrInfo], socket.socket]
 
 
+# URL schemes a session may send through a connector (aiohttp checks this attribute).
+HIGH_LEVEL_SCHEMA_SET = frozenset({"", "http", "https", "ws", "wss"})
+
+
 class _Sentinel:
     def __repr__(self) -> str:
         return "<default>"
@@ -169,6 +173,8 @@ class BaseConnector:
     - ``limit_per_host``: the same for one host/port/TLS/proxy combination (0: no limit);
     - ``timeout_ceil_threshold``: timeouts longer than this end on a whole second.
     """
+
+    allowed_protocol_schema_set: frozenset[str] = HIGH_LEVEL_SCHEMA_SET
 
     def __init__(
         self,
@@ -546,6 +552,8 @@ class TCPConnector(BaseConnector):
     - ``socket_factory``: builds the socket for an addrinfo tuple (to set options).
     """
 
+    allowed_protocol_schema_set = HIGH_LEVEL_SCHEMA_SET | frozenset({"tcp"})
+
     def __init__(
         self,
         *,
@@ -769,6 +777,8 @@ class TCPConnector(BaseConnector):
 
 class UnixConnector(BaseConnector):
     """Connections to a unix domain socket at ``path``, whatever host the URL names."""
+
+    allowed_protocol_schema_set = HIGH_LEVEL_SCHEMA_SET | frozenset({"unix"})
 
     def __init__(
         self,
