@@ -33,6 +33,7 @@ from .client_response import ClientResponse
 from .http_message import HttpVersion, HttpVersion11
 from .redirects import REDIRECT_STATUSES, next_request, redirect_headers
 from .timeouts import DEFAULT_TIMEOUT, ClientTimeout
+from .tls import Fingerprint
 from .tracing import Trace, TraceConfig
 
 try:
@@ -59,6 +60,21 @@ ClientMiddlewareType = Callable[[ClientRequest, ClientHandlerType], Awaitable[Cl
 _SENTINEL: Any = object()
 _NO_TRACES: tuple[Any, ...] = ()
 _RETRYABLE = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
+
+
+def _legacy_ssl(ssl: Any, verify_ssl: bool | None, ssl_context: Any, fingerprint: Any) -> Any:
+    """aiohttp's deprecated ``verify_ssl``/``ssl_context``/``fingerprint`` folded into ``ssl``."""
+    given = [v for v in (verify_ssl is False, ssl_context is not None, fingerprint is not None)
+             if v]
+    if len(given) > 1 or (given and ssl is not True):
+        raise ValueError(
+            "verify_ssl, ssl_context, fingerprint and ssl parameters are mutually exclusive"
+        )
+    if verify_ssl is False:
+        return False
+    if ssl_context is not None:
+        return ssl_context
+    return Fingerprint(fingerprint)
 
 
 def _default_charset_resolver(response: ClientResponse, body: bytes) -> str:
@@ -213,7 +229,8 @@ class ClientSession:
             _default_charset_resolver
         ),
         middlewares: Sequence[ClientMiddlewareType] = (),
-        **_ignored: Any,
+        ws_response_class: Any = None,
+        ssl_shutdown_timeout: Any = None,
     ) -> None:
         # set first: __del__ must work even when the checks below raise
         self._closed = True
@@ -427,14 +444,16 @@ class ClientSession:
         max_headers: int | None = None,
         middlewares: Sequence[ClientMiddlewareType] | None = None,
         verify_ssl: bool | None = None,
-        **_ignored: Any,
+        fingerprint: bytes | None = None,
+        ssl_context: Any = None,
+        upload_tracker: Any = None,
     ) -> ClientResponse:
         if self.closed:
             raise RuntimeError("Session is closed")
         if data is not None and json is not None:
             raise ValueError("data and json parameters can not be used at the same time")
-        if verify_ssl is False:
-            ssl = False
+        if verify_ssl is False or ssl_context is not None or fingerprint is not None:
+            ssl = _legacy_ssl(ssl, verify_ssl, ssl_context, fingerprint)
         loop = self._loop
         url = self._build_url(str_or_url)
         if headers:

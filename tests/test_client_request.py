@@ -412,3 +412,15 @@ async def test_https_with_ssl_context(echo_server_tls, client_ssl_ctx):
             await s.get(echo_server_tls.url())  # default trust store: unknown CA
         data = await echo(await s.get(echo_server_tls.url(), ssl=False))
         assert data["method"] == "GET"
+
+
+async def test_legacy_ssl_arguments(echo_server_tls, client_ssl_ctx):
+    async with aiohttp.ClientSession() as s:
+        data = await echo(await s.get(echo_server_tls.url(), verify_ssl=False))
+        assert data["method"] == "GET"
+        data = await echo(await s.get(echo_server_tls.url(), ssl_context=client_ssl_ctx))
+        assert data["method"] == "GET"
+        with pytest.raises(ValueError):
+            await s.get(echo_server_tls.url(), verify_ssl=False, ssl_context=client_ssl_ctx)
+        with pytest.raises(TypeError):
+            await s.get(echo_server_tls.url(), no_such_argument=1)
