@@ -134,6 +134,13 @@ _CS_QDONE = 8
 _CS_LF = 9  # CR seen, LF must follow
 
 
+def _run_end(pattern: re.Pattern[bytes], data: bytes, pos: int, end: int | None = None) -> int:
+    """Where a run of ``pattern`` (a ``[...]*`` class, so it always matches) starting at
+    ``pos`` ends."""
+    m = pattern.match(data, pos) if end is None else pattern.match(data, pos, end)
+    return m.end() if m is not None else pos
+
+
 def _show(data: bytes, start: int, width: int = 40) -> str:
     return repr(bytes(data[max(0, start - 8) : start + width]))
 
@@ -207,7 +214,8 @@ class ResponseParser:
             self._pl_phase = _PL_NONE  # it described the kept line, and there is none
         try:
             return self._feed(data)
-        except HttpProcessingError:
+        except BaseException:
+            # an HTTP error, or the handler raising: the stream position is lost either way
             self._state = _S_DEAD
             raise
 
@@ -269,7 +277,7 @@ class ResponseParser:
                 n = self._remaining
                 if end - pos < n:
                     self._remaining = n - (end - pos)
-                    self._on_body(data[pos:])
+                    self._on_body(data if pos == 0 else data[pos:])
                     pos = end
                 else:
                     self._on_body(data[pos : pos + n])
@@ -500,7 +508,7 @@ class ResponseParser:
         phase = self._pl_phase
         done = self._pl_len
         if phase == _PL_NAME:
-            if _TOKEN_RUN.match(data, done, end).end() != end:
+            if _run_end(_TOKEN_RUN, data, done, end) != end:
                 return False
             if end > self.max_field_size:
                 self._error(LineTooLong, f"Header name is too long (limit {self.max_field_size})",
@@ -522,13 +530,13 @@ class ResponseParser:
         none = (_PL_NONE, 0, 0)
         if eol >= 0 or end - pos < 64:
             return none  # short lines are simply checked again
-        colon = _TOKEN_RUN.match(data, pos, end).end()
+        colon = _run_end(_TOKEN_RUN, data, pos, end)
         if colon == end:
             return (_PL_NAME, end - pos, 0)
         name = data[pos:colon]
         if len(name) in _SPECIAL_LENS and _SPECIAL.get(name.lower()) == _K_CONTENT_LENGTH:
             return none
-        value = _WS_RUN.match(data, colon + 1, end).end()
+        value = _run_end(_WS_RUN, data, colon + 1, end)
         if value == end:
             return none
         return (_PL_VALUE, end - pos, value - pos)
@@ -541,10 +549,10 @@ class ResponseParser:
         tail = self._tail
         if len(tail) < 1024:
             return False
-        colon = _TOKEN_RUN.match(tail).end()
+        colon = _run_end(_TOKEN_RUN, tail, 0)
         if colon == len(tail) or tail[colon] != 58:
             return False
-        ws = _WS_RUN.match(tail, colon + 1).end() - colon - 1
+        ws = _run_end(_WS_RUN, tail, colon + 1) - colon - 1
         if ws < 2:
             return False
         self._tail = tail[: colon + 2] + tail[colon + 1 + ws :]
@@ -598,7 +606,7 @@ class ResponseParser:
         if data[pos] in (32, 9):  # obsolete line folding, or a space after the status line
             self._error(InvalidHeader, "Unexpected whitespace at the start of a header line",
                         data, pos)
-        colon = _TOKEN_RUN.match(data, pos, stop).end()
+        colon = _run_end(_TOKEN_RUN, data, pos, stop)
         if colon - pos > max_field:
             self._error(LineTooLong, f"Header name is too long (limit {max_field})", data, pos)
         if colon == stop:
@@ -618,7 +626,7 @@ class ResponseParser:
         if kind == _K_CONTENT_LENGTH and flags & _F_TRANSFER_ENCODING:
             self._error(InvalidHeader, "Content-Length can't be present with Transfer-Encoding",
                         data, colon)
-        start = _WS_RUN.match(data, colon + 1, stop).end()
+        start = _run_end(_WS_RUN, data, colon + 1, stop)
         if start == stop:
             if bad_term:
                 self._error(InvalidHeader, "Invalid header value char", data, stop)
@@ -627,6 +635,7 @@ class ResponseParser:
             if flags & _F_CONTENT_LENGTH:
                 self._error(InvalidHeader, "Duplicate Content-Length", data, start)
             m = _DIGITS_WS.match(data, start, stop)
+            assert m is not None  # a run of [0-9]* always matches
             digits = m.group(1)
             bad = m.end() if m.end() < stop else -1
             if not digits:
@@ -763,7 +772,7 @@ class ResponseParser:
                 self._chunk_start(self._cs_size)
                 return i + 1
             if st <= _CS_DIGITS:
-                j = _HEX_RUN.match(data, i).end()
+                j = _run_end(_HEX_RUN, data, i)
                 if j > i:
                     size = (self._cs_size << (4 * (j - i))) + int(data[i:j], 16)
                     if size > _MAX_U64:
@@ -793,7 +802,7 @@ class ResponseParser:
                     self._error(TransferEncodingError, "Invalid chunk extension", data, i)
                 st = _CS_NAME
             if st == _CS_NAME:
-                j = _TOKEN_RUN.match(data, i).end()
+                j = _run_end(_TOKEN_RUN, data, i)
                 if j == i:
                     if c != 61:  # '='
                         self._error(TransferEncodingError, "Invalid chunk extension name",
@@ -809,14 +818,14 @@ class ResponseParser:
                     spans += 1
                     i += 1
                 else:
-                    j = _TOKEN_RUN.match(data, i).end()
+                    j = _run_end(_TOKEN_RUN, data, i)
                     if j == i:
                         self._error(TransferEncodingError, "Invalid chunk extension value",
                                     data, i)
                     spans += j - i
                     i = j
             elif st == _CS_QUOTED:
-                j = _QDTEXT_RUN.match(data, i).end()
+                j = _run_end(_QDTEXT_RUN, data, i)
                 if j == i:
                     if c == 34:
                         st = _CS_QDONE
