@@ -31,15 +31,15 @@ from cpython.list cimport PyList_Clear, PyList_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
 from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_SET_ITEM
+from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
-from cpython.object cimport PyObject
 from libc.string cimport memcmp, memcpy
 
 from aiohttp_fast._llhttp cimport *
 from multidict cimport CIMultiDict_New, MultiDict_Add, MultiDict_CAPI, MultiDict_GetCAPI
 
-from multidict import CIMultiDict, istr
+from multidict import istr
 
 from . import hdrs as _hdrs
 from .http_exceptions import (
@@ -253,6 +253,8 @@ cdef class ResponseParser:
         self._max_line = max_line_size
         self._max_field = max_field_size
         self._max_headers = max_headers
+        llhttp_init(&self._p, HTTP_RESPONSE, &_SETTINGS)  # a second __init__ starts afresh
+        self._p.data = <void*>self
         self._section = SEC_IDLE
         self._dead = False
         self._upgraded = False
