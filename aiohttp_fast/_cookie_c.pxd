@@ -73,6 +73,7 @@ cpdef bint path_match(str request_path, str cookie_path)
 
 
 cdef object _SEND_ORDER
+cdef double _INF
 
 cdef class StoredCookie:
     cdef public object morsel
@@ -84,7 +85,7 @@ cdef class StoredCookie:
     cdef public object expires
     cdef public long long created
     cdef public object send
-    cdef public tuple order
+    cdef public long long order
 
 @cython.locals(la=Py_ssize_t, lb=Py_ssize_t)
 cdef bint _more_specific(StoredCookie a, StoredCookie b)
@@ -93,6 +94,7 @@ cdef bint _more_specific(StoredCookie a, StoredCookie b)
 cpdef object send_morsel(object morsel, bint quote)
 
 @cython.locals(selected=dict, entry=StoredCookie, prev=StoredCookie, bucket=object, exact=bint,
-               entries=list, chosen=dict, valid_until=double, name=str)
+               entries=list, chosen=dict, valid_until=double, name=str, n=Py_ssize_t,
+               i=Py_ssize_t)
 cpdef tuple select_cookies(list buckets, str req_path, bint secure, double now, bint quote,
                            list expired)

@@ -501,11 +501,13 @@ class StoredCookie:
         self.expires = expires
         self.created = created
         self.send: Morsel[str] | None = None  # the name=value-only Morsel a request carries
-        # Sending order (RFC 6265 5.4): longest path first, then earliest created.
-        self.order = (-len(path), created)
+        # Sending order (RFC 6265 5.4): longest path first, then earliest created, as one
+        # integer (creation counters stay far below 2**40) because ints compare fastest.
+        self.order = created - (len(path) << 40)
 
 
 _SEND_ORDER = operator.attrgetter("order")
+_INF = float("inf")
 
 
 def _more_specific(a: StoredCookie, b: StoredCookie) -> bool:
@@ -565,10 +567,18 @@ def select_cookies(
             if prev is None or _more_specific(entry, prev):
                 selected[name] = entry
     entries = list(selected.values())
-    if len(entries) > 1:
-        entries.sort(key=_SEND_ORDER)
+    n = len(entries)
+    if n > 1:
+        # Usually already in order (one path, set in order): check before paying for a sort.
+        prev = entries[0]
+        for i in range(1, n):
+            entry = entries[i]
+            if entry.order < prev.order:
+                entries.sort(key=_SEND_ORDER)
+                break
+            prev = entry
     chosen: dict[str, Morsel[str]] = {}
-    valid_until = float("inf")
+    valid_until = _INF
     for entry in entries:
         send = entry.send
         if send is None:
