@@ -8,7 +8,6 @@ cdef class Pool:
     cdef dict _idle
     cdef object _waiters
 
-    cdef bint _has_room(self, object key)
     cdef void _take(self, object key)
     cdef void _wake(self)
     cpdef bint try_acquire(self, object key)

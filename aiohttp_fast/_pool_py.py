@@ -28,6 +28,7 @@ from typing import Any
 
 __all__ = ("Pool",)
 
+
 class Pool:
     """Slots, idle connections (any object) and FIFO waiters for one connector.
 
@@ -56,13 +57,6 @@ class Pool:
     def acquired_for(self, key: Any) -> int:
         """Slots held by ``key`` (only counted when ``limit_per_host`` is set)."""
         return self._per_key.get(key, 0)
-
-    def _has_room(self, key: Any) -> bool:
-        if self.limit and self._acquired >= self.limit:
-            return False
-        if self.limit_per_host and self._per_key.get(key, 0) >= self.limit_per_host:
-            return False
-        return True
 
     def _take(self, key: Any) -> None:
         self._acquired += 1
