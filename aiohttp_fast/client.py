@@ -492,6 +492,7 @@ class ClientSession:
                 max_field_size or self._limits[1],
                 max_headers or self._limits[2],
             ),
+            read_until_eof,
         )
 
         traces: Any = _NO_TRACES

@@ -438,7 +438,7 @@ class ClientRequest:
         """Write the request on ``conn`` and return the response (head not yet read).
 
         ``read_options`` is the session's ``(read_timeout, deadline, read_bufsize,
-        auto_decompress, limits)`` tuple, or None for defaults.
+        auto_decompress, limits, read_until_eof)`` tuple, or None for defaults.
         """
         self._apply_compression()
         connector = getattr(conn, "_connector", None)
@@ -450,7 +450,8 @@ class ClientRequest:
                 skip_body=self.method == hdrs.METH_HEAD, expect100=self._expect100
             )
         else:
-            read_timeout, deadline, read_bufsize, auto_decompress, limits = read_options
+            (read_timeout, deadline, read_bufsize, auto_decompress, limits,
+             read_until_eof) = read_options
             waiter = protocol.start_exchange(
                 skip_body=self.method == hdrs.METH_HEAD,
                 read_timeout=read_timeout,
@@ -459,6 +460,7 @@ class ClientRequest:
                 auto_decompress=auto_decompress,
                 expect100=self._expect100,
                 limits=limits,
+                read_until_eof=read_until_eof,
             )
         transport = protocol.transport
         if transport is None or transport.is_closing():

@@ -62,6 +62,7 @@ class ResponseHandler(asyncio.Protocol):
         "_decoder",
         "_auto_decompress",
         "_read_bufsize",
+        "_read_until_eof",
         "_got_response_data",
         "_upgraded",
         "_tail",
@@ -92,6 +93,7 @@ class ResponseHandler(asyncio.Protocol):
         self._decoder: Any = None
         self._auto_decompress = True
         self._read_bufsize = 2**16
+        self._read_until_eof = True
         self._got_response_data = False
         self._upgraded = False
         self._tail = b""
@@ -299,11 +301,20 @@ class ResponseHandler(asyncio.Protocol):
             self._should_close = True
             if not waiter.done():
                 waiter.set_result(False)
+        if (
+            not self._read_until_eof
+            and message.content_length is None
+            and not message.chunked
+            and message.should_close
+        ):
+            # read_until_eof=False: a body delimited by the connection's end is taken as empty
+            self._payload_done = True
+            payload.feed_eof()
+            return
         if self._auto_decompress:
             encoding = message.headers.get("Content-Encoding")
             if encoding:
                 self._decoder = decoder_for(encoding.strip().lower())
-        del payload
 
     def on_body(self, data: bytes) -> None:
         payload = self.payload
@@ -352,6 +363,7 @@ class ResponseHandler(asyncio.Protocol):
         auto_decompress: bool = True,
         expect100: bool = False,
         limits: tuple[int, int, int] = _DEFAULT_LIMITS,
+        read_until_eof: bool = True,
     ) -> asyncio.Future[ResponseMessage]:
         """Get ready for one response; the future resolves with its head.
 
@@ -376,6 +388,7 @@ class ResponseHandler(asyncio.Protocol):
         self._got_response_data = False
         self._auto_decompress = auto_decompress
         self._read_bufsize = read_bufsize
+        self._read_until_eof = read_until_eof
         waiter = self._head_waiter = self._loop.create_future()
         if expect100:
             self._continue_waiter = self._loop.create_future()

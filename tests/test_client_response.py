@@ -258,3 +258,16 @@ async def test_unreleased_response_is_collected_without_leak(session, echo_serve
 async def test_module_level_request(echo_server):
     async with aiohttp.request("GET", echo_server.url()) as resp:
         assert (await resp.json())["method"] == "GET"
+
+
+async def test_read_until_eof_false(session, raw_server):
+    async def handler(reader, writer):
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\n\r\nbody without length")
+        await writer.drain()
+        await reader.read()  # keep the connection open until the client closes it
+
+    url = await raw_server.start(handler)
+    async with session.get(url, read_until_eof=False) as resp:
+        assert resp.status == 200
+        assert await resp.read() == b""
