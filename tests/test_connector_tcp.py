@@ -214,3 +214,16 @@ async def test_unix_connector_missing_path() -> None:
                 await connector.connect(target("http://x/"), [], NO_TIMEOUT)
             assert info.value.path == path
             assert connector._pool.acquired == 0
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback on this host")
+async def test_happy_eyeballs_across_families(tcp_server: CountingServer) -> None:
+    # The server listens on IPv4 only: the IPv6 attempt is refused, the IPv4 one wins.
+    resolver = CountingResolver([("::1", socket.AF_INET6), ("127.0.0.1", socket.AF_INET)])
+    async with TCPConnector(resolver=resolver, happy_eyeballs_delay=0.05) as connector:
+        conn = await connector.connect(
+            target(f"http://dual.test:{tcp_server.port}/"), [], NO_TIMEOUT
+        )
+        assert conn.transport is not None
+        assert conn.transport.get_extra_info("peername")[0] == "127.0.0.1"
+        conn.release()
