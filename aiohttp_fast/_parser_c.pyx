@@ -125,7 +125,7 @@ cdef inline NameSlot* _find_name(const char* s, Py_ssize_t n) noexcept:
     # probe limit keeps a flood of colliding names from making lookups slow). The hash reads
     # the length and at most 24 bytes: names differ early or late, and memcmp settles it.
     cdef uint64_t h = <uint64_t>n * 0x9E3779B97F4A7C15ULL
-    cdef Py_ssize_t i, probe
+    cdef Py_ssize_t i, _probe
     cdef NameSlot* slot
     if n >= 8:
         h = (h ^ _load_upto8(s, 8)) * 0xFF51AFD7ED558CCDULL
@@ -136,7 +136,7 @@ cdef inline NameSlot* _find_name(const char* s, Py_ssize_t n) noexcept:
         h = (h ^ _load_upto8(s, n)) * 0xFF51AFD7ED558CCDULL
     h ^= h >> 31
     i = <Py_ssize_t>(h & (NAME_SLOTS - 1))
-    for probe in range(NAME_PROBES):
+    for _probe in range(NAME_PROBES):
         slot = &_SLOTS[i]
         if slot.raw == NULL:
             return slot
