@@ -298,3 +298,25 @@ def test_repeated_values_are_shared_but_cookies_never_cached() -> None:
                          (b"Content-Length", b"0"))
     assert second[5][1] is first[5][1]  # the value cache: the same (name, value) pair object
     assert second[5][0] is not first[5][0]  # a cookie is never kept for the next response
+
+
+@pytest.mark.parametrize(
+    ("data", "cls", "offset", "near"),
+    [
+        (b"HTTP/1.1 2x0 OK\r\n\r\n", "BadStatusLine", 10, b"2x0"),
+        (b"HTTP/1.1 200 OK\r\nBad Name: v\r\n\r\n", "InvalidHeader", 20, b"Bad Name"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+         "TransferEncodingError", 47, b"zz"),
+    ],
+)
+def test_error_message_names_reason_offset_and_bytes(data: bytes, cls: str, offset: int,
+                                                     near: bytes) -> None:
+    for pieces in ([data], [data[:5], data[5:]]):
+        parser = _parser_c.ResponseParser(Recorder())
+        with pytest.raises(Exception) as info:
+            for piece in pieces:
+                parser.feed_data(piece)
+        assert type(info.value).__name__ == cls
+        text = str(info.value)
+        assert f"at offset {offset}" in text and "HPE_" in text
+    assert repr(near)[2:-1] in str(info.value)
