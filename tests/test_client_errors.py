@@ -281,3 +281,52 @@ async def test_tracing_request_lifecycle(echo_server):
                 port = sock.getsockname()[1]
             await s.get(f"http://127.0.0.1:{port}/")
         assert [n for n, _ in events] == ["start", "exception"]
+
+
+async def test_many_concurrent_requests_respect_limit(echo_server):
+    connector = aiohttp.TCPConnector(limit=8)
+    async with aiohttp.ClientSession(connector=connector) as s:
+
+        async def one(i: int) -> int:
+            async with s.get(echo_server.url(), params={"i": str(i)}) as resp:
+                data = await resp.json()
+                assert data["query"] == [["i", str(i)]]
+                return data["peer_port"]
+
+        ports = await asyncio.gather(*(one(i) for i in range(200)))
+        assert len(set(ports)) <= 8
+        assert not connector._acquired
+
+
+async def test_cancellation_storm_leaves_no_connection_behind(raw_server):
+    release = asyncio.Event()
+
+    async def handler(reader, writer):
+        while True:
+            await read_head(reader)
+            await release.wait()
+            writer.write(OK)
+            await writer.drain()
+
+    url = await raw_server.start(handler)
+    connector = aiohttp.TCPConnector(limit=10)
+    async with aiohttp.ClientSession(connector=connector) as s:
+
+        async def one() -> bytes:
+            async with s.get(url) as resp:
+                return await resp.read()
+
+        tasks = [asyncio.ensure_future(one()) for _ in range(40)]
+        for _ in range(20):
+            await asyncio.sleep(0)
+        for t in tasks[::2]:
+            t.cancel()
+        release.set()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        done = [r for r in results if r == b"ok"]
+        cancelled = [r for r in results if isinstance(r, asyncio.CancelledError)]
+        assert len(done) + len(cancelled) == 40
+        assert len(done) >= 20
+        assert not connector._acquired
+        async with s.get(url) as resp:
+            assert await resp.read() == b"ok"
