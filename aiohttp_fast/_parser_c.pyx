@@ -212,6 +212,8 @@ cdef class ResponseParser:
     cdef bint _upgraded
     cdef bint _busy               # inside llhttp_execute/llhttp_finish
     cdef PyObject* _cur           # the bytes object being parsed (borrowed), else NULL
+    cdef const char* _ptr0        # start of the last buffer fed (error offsets only; stale
+                                  # between feeds, only compared with pointers into it)
     cdef uint64_t _offset         # bytes fed before the current feed (for error messages)
 
     # The span (status text, header name or value) being collected. ``_span_ptr`` points into
@@ -286,6 +288,7 @@ cdef class ResponseParser:
         if PyBytes_CheckExact(data):
             ptr = PyBytes_AS_STRING(data)
             n = PyBytes_GET_SIZE(data)
+            self._ptr0 = ptr
             self._cur = <PyObject*>data
             err = llhttp_execute(&self._p, ptr, <size_t>n)
             self._cur = NULL
@@ -298,6 +301,7 @@ cdef class ResponseParser:
             try:
                 ptr = <const char*>view.buf
                 n = view.len
+                self._ptr0 = ptr
                 err = llhttp_execute(&self._p, ptr, <size_t>n)
                 self._busy = False
                 if self._span_ptr != NULL and err == HPE_OK:
@@ -395,7 +399,7 @@ cdef class ResponseParser:
         if what != 3 and self._in_buf:
             length += self._buf_len
         if length > limit:
-            self._too_long(what, length, limit)
+            self._too_long(what, length, limit, start)
         return 0
 
     cdef int _reraise(self) except -1:
@@ -464,27 +468,46 @@ cdef class ResponseParser:
         if self._in_buf:
             total = self._buf_len + <Py_ssize_t>length
             if total > limit:
-                self._too_long(what, total, limit)
+                self._too_long(what, total, limit, at)
             self._buf_append(at, <Py_ssize_t>length)
         else:
             if <Py_ssize_t>length > limit:
-                self._too_long(what, <Py_ssize_t>length, limit)
+                self._too_long(what, <Py_ssize_t>length, limit, at)
             self._span_ptr = at
             self._span_len = <Py_ssize_t>length
         return 0
 
-    cdef int _too_long(self, int what, Py_ssize_t total, Py_ssize_t limit) except -1:
+    cdef uint64_t _stream_offset(self, const char* at) noexcept:
+        # Offset in the whole stream of a pointer into the buffer being parsed.
+        if at != NULL and self._ptr0 != NULL and at >= self._ptr0:
+            return self._offset + <uint64_t>(at - self._ptr0)
+        return self._offset
+
+    cdef int _too_long(self, int what, Py_ssize_t total, Py_ssize_t limit,
+                       const char* at=NULL) except -1:
+        # ``at``: where the over-long span's bytes in the current feed start (NULL: unknown).
+        cdef uint64_t offset = self._stream_offset(at)
+        cdef Py_ssize_t shown
+        if self._in_buf and what != 3:
+            # the span began in an earlier feed: show its start, count back to it
+            shown = self._buf_len if self._buf_len < 32 else 32
+            sample = PyBytes_FromStringAndSize(self._buf, shown)
+            offset -= <uint64_t>self._buf_len if offset >= <uint64_t>self._buf_len else offset
+        elif at != NULL:
+            shown = total if total < 32 else 32
+            sample = PyBytes_FromStringAndSize(at, shown)
+        else:
+            sample = b""
+        where = f"at offset {offset}: {sample!r}..."
         if what == 0:
             raise LineTooLong(f"Status line is too long: reason phrase exceeds {limit} bytes "
-                              f"(got {total} at offset {self._offset})")
+                              f"({total}) {where}")
         if what == 1:
-            raise LineTooLong(f"Header name is too long: exceeds {limit} bytes "
-                              f"(got {total} at offset {self._offset})")
+            raise LineTooLong(f"Header name is too long: exceeds {limit} bytes ({total}) {where}")
         if what == 2:
-            raise LineTooLong(f"Header value is too long: exceeds {limit} bytes "
-                              f"(got {total} at offset {self._offset})")
-        raise LineTooLong(f"Chunk extension is too long: exceeds {limit} bytes "
-                          f"(got {total} at offset {self._offset})")
+            raise LineTooLong(f"Header value is too long: exceeds {limit} bytes ({total}) "
+                              f"{where}")
+        raise LineTooLong(f"Chunk extension is too long: exceeds {limit} bytes ({total}) {where}")
 
     cdef inline Py_ssize_t _span_get(self, const char** chars) noexcept:
         # The finished span, from wherever it lives (valid until _span_clear).
@@ -541,8 +564,11 @@ cdef class ResponseParser:
         self._count += 1
         if self._count > self._max_headers:
             what = "trailers" if self._section == SEC_TRAILERS else "headers"
-            raise TooManyHeaders(f"Too many {what}: more than {self._max_headers} "
-                                 f"(at offset {self._offset})")
+            n = self._span_get(&chars)
+            raise TooManyHeaders(
+                f"Too many {what}: more than {self._max_headers} (at offset "
+                f"{self._stream_offset(chars if not self._in_buf else NULL)}: "
+                f"{PyBytes_FromStringAndSize(chars, n if n < 32 else 32)!r})")
         n = self._span_get(&chars)
         slot = _find_name(chars, n)
         if slot != NULL and slot.raw != NULL:
@@ -726,7 +752,7 @@ cdef int cb_on_chunk_extension(llhttp_t* p, const char* at, size_t length) excep
     cdef ResponseParser self = <ResponseParser>p.data
     self._ext_len += <Py_ssize_t>length
     if self._ext_len > self._max_line:
-        self._too_long(3, self._ext_len, self._max_line)
+        self._too_long(3, self._ext_len, self._max_line, at)
     return 0
 
 
