@@ -15,12 +15,8 @@ from aiohttp_fast.client_exceptions import (
     ConnectionTimeoutError,
     UnixClientConnectorError,
 )
-from aiohttp_fast.connector import (
-    TCPConnector,
-    UnixConnector,
-    _interleave,
-    _staggered_connect,
-)
+from aiohttp_fast.connector import TCPConnector, UnixConnector
+from aiohttp_fast.happy_eyeballs import interleave_families, staggered_connect
 from aiohttp_fast.timeouts import ClientTimeout
 
 from .fixtures_connector import NO_TIMEOUT, CountingResolver, CountingServer, target
@@ -111,7 +107,7 @@ async def test_staggered_connect_races_a_silent_address(
         (socket.AF_INET, socket.SOCK_STREAM, 0, "", silent_address),
         (socket.AF_INET, socket.SOCK_STREAM, 0, "", ("127.0.0.1", tcp_server.port)),
     ]
-    sock = await asyncio.wait_for(_staggered_connect(loop, infos, 0.05, None, None), 5)
+    sock = await asyncio.wait_for(staggered_connect(loop, infos, 0.05, None, None), 5)
     try:
         assert sock.getpeername() == ("127.0.0.1", tcp_server.port)
     finally:
@@ -140,11 +136,11 @@ async def test_all_addresses_fail() -> None:
 def test_interleave_alternates_families() -> None:
     v4 = [(socket.AF_INET, 1, 0, "", (f"10.0.0.{i}", 80)) for i in range(3)]
     v6 = [(socket.AF_INET6, 1, 0, "", (f"::{i}", 80, 0, 0)) for i in range(2)]
-    order = [i[4][0] for i in _interleave(v6 + v4, 1)]
+    order = [i[4][0] for i in interleave_families(v6 + v4, 1)]
     assert order == ["::0", "10.0.0.0", "::1", "10.0.0.1", "10.0.0.2"]
-    order = [i[4][0] for i in _interleave(v6 + v4, 2)]
+    order = [i[4][0] for i in interleave_families(v6 + v4, 2)]
     assert order == ["::0", "::1", "10.0.0.0", "10.0.0.1", "10.0.0.2"]
-    assert _interleave(v4, 1) == v4
+    assert interleave_families(v4, 1) == v4
 
 
 async def test_local_addr_binds(tcp_server: CountingServer) -> None:

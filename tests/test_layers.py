@@ -28,7 +28,7 @@ LAYERS: dict[str, int] = {
     "streams": 2, "protocol": 2, "writer": 2, "payload": 2, "multipart": 2, "formdata": 2,
     # L3 pool
     "_pool": 3, "_pool_py": 3, "_pool_c": 3, "resolver": 3, "tls": 3, "proxy": 3,
-    "connector": 3,
+    "happy_eyeballs": 3, "connector": 3,
     # L4 one exchange
     "client_request": 4, "client_response": 4, "cookiejar": 4, "redirects": 4,
     # L5 session
