@@ -212,8 +212,9 @@ cdef class ResponseParser:
     cdef bint _upgraded
     cdef bint _busy               # inside llhttp_execute/llhttp_finish
     cdef PyObject* _cur           # the bytes object being parsed (borrowed), else NULL
-    cdef const char* _ptr0        # start of the last buffer fed (error offsets only; stale
-                                  # between feeds, only compared with pointers into it)
+    # start of the last buffer fed: for error offsets only (stale between feeds, and only
+    # compared with pointers into that buffer)
+    cdef const char* _ptr0
     cdef uint64_t _offset         # bytes fed before the current feed (for error messages)
 
     # The span (status text, header name or value) being collected. ``_span_ptr`` points into
