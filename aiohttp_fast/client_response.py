@@ -13,7 +13,8 @@ import re
 import warnings
 from collections.abc import Callable, Generator
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDict, MultiDictProxy
 from yarl import URL
@@ -29,7 +30,7 @@ from .http_message import HttpVersion, ResponseMessage
 from .streams import EMPTY_PAYLOAD, StreamReader
 from .typedefs import RequestInfo
 
-__all__ = ("ClientResponse", "parse_content_type")
+__all__ = ("ClientResponse", "ContentDisposition", "parse_content_type")
 
 _JSON_RE = re.compile(r"^(?:application/|[\w.-]+/[\w.+-]+?\+)json$", re.IGNORECASE)
 _LINK_RE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
@@ -51,6 +52,14 @@ def parse_content_type(value: str) -> tuple[str, dict[str, str]]:
             val = val[1:-1]
         params[key] = val
     return mimetype.strip().lower(), params
+
+
+class ContentDisposition(NamedTuple):
+    """A parsed Content-Disposition header (aiohttp's record)."""
+
+    type: str | None
+    parameters: MappingProxyType[str, str]
+    filename: str | None
 
 
 def _default_charset(response: ClientResponse, body: bytes) -> str:
@@ -356,12 +365,13 @@ class ClientResponse:
             return None
 
     @property
-    def content_disposition(self) -> Any:
+    def content_disposition(self) -> ContentDisposition | None:
+        """The Content-Disposition header: ``type``, ``parameters``, ``filename``."""
         raw = self.headers.get(hdrs.CONTENT_DISPOSITION)
         if raw is None:
             return None
         dtype, params = parse_content_type(raw)
-        return (dtype, MappingProxy(params), params.get("filename"))
+        return ContentDisposition(dtype, MappingProxyType(params), params.get("filename"))
 
     @property
     def links(self) -> MultiDictProxy[MultiDictProxy[str | URL]]:
@@ -524,10 +534,3 @@ class ClientResponse:
 
     def __repr__(self) -> str:
         return f"<ClientResponse({self._url}) [{self.status} {self.reason}]>"
-
-
-class MappingProxy(dict):  # type: ignore[type-arg]
-    """A read-only view of Content-Disposition parameters."""
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        raise TypeError("read-only")

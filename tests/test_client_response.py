@@ -271,3 +271,20 @@ async def test_read_until_eof_false(session, raw_server):
     async with session.get(url, read_until_eof=False) as resp:
         assert resp.status == 200
         assert await resp.read() == b""
+
+
+async def test_content_disposition(session, raw_server):
+    async def handler(reader, writer):
+        await read_head(reader)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"a b.txt\"\r\n"
+            b"Content-Length: 0\r\n\r\n"
+        )
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with session.get(url) as resp:
+        cd = resp.content_disposition
+    assert cd.type == "attachment"
+    assert cd.filename == "a b.txt"
+    assert cd.parameters["filename"] == "a b.txt"
