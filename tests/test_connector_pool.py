@@ -433,3 +433,18 @@ async def test_cancel_at_every_traced_point_leaks_nothing(
         await tcp_server.wait_for(lambda s: s.current == pool.idle_count())
         conn = await connector.connect(req, [], NO_TIMEOUT)
         conn.release()
+
+
+async def test_forgotten_connection_warns_and_frees_its_slot(tcp_server: CountingServer) -> None:
+    import gc
+
+    async with TCPConnector(limit=1) as connector:
+        req = target(f"http://127.0.0.1:{tcp_server.port}/")
+        conn = await connector.connect(req, [], NO_TIMEOUT)
+        with pytest.warns(ResourceWarning, match="Unclosed connection"):
+            del conn
+            gc.collect()
+        assert connector._pool.acquired == 0
+        await tcp_server.wait_for(lambda s: s.current == 0)  # closed, not pooled
+        again = await connector.connect(req, [], NO_TIMEOUT)
+        again.release()
