@@ -564,29 +564,39 @@ cdef class ResponseParser:
         cdef NameSlot* slot
         self._count += 1
         if self._count > self._max_headers:
-            what = "trailers" if self._section == SEC_TRAILERS else "headers"
-            n = self._span_get(&chars)
-            raise TooManyHeaders(
-                f"Too many {what}: more than {self._max_headers} (at offset "
-                f"{self._stream_offset(chars if not self._in_buf else NULL)}: "
-                f"{PyBytes_FromStringAndSize(chars, n if n < 32 else 32)!r})")
+            return self._too_many()
         n = self._span_get(&chars)
         slot = _find_name(chars, n)
         if slot != NULL and slot.raw != NULL:
             self._raw_name = <object>slot.raw
             self._name = <object>slot.name
+            self._slot = slot
         else:
-            raw = PyBytes_FromStringAndSize(chars, n)
-            name = istr(PyUnicode_DecodeLatin1(chars, n, NULL))
-            if slot != NULL:
-                _add_name(slot, raw, name)
-                if slot.raw == NULL:  # the table is full, or the name too long to keep
-                    slot = NULL
-            self._raw_name = raw
-            self._name = name
-        self._slot = slot
+            self._new_name(chars, n, slot)
         self._span_clear()
         return 0
+
+    cdef int _new_name(self, const char* chars, Py_ssize_t n, NameSlot* slot) except -1:
+        # Kept out of _on_field_complete so the hit path has no Python locals to manage.
+        raw = PyBytes_FromStringAndSize(chars, n)
+        name = istr(PyUnicode_DecodeLatin1(chars, n, NULL))
+        if slot != NULL:
+            _add_name(slot, raw, name)
+            if slot.raw == NULL:  # the table is full, or the name too long to keep
+                slot = NULL
+        self._raw_name = raw
+        self._name = name
+        self._slot = slot
+        return 0
+
+    cdef int _too_many(self) except -1:
+        cdef const char* chars
+        cdef Py_ssize_t n = self._span_get(&chars)
+        what = "trailers" if self._section == SEC_TRAILERS else "headers"
+        raise TooManyHeaders(
+            f"Too many {what}: more than {self._max_headers} (at offset "
+            f"{self._stream_offset(chars if not self._in_buf else NULL)}: "
+            f"{PyBytes_FromStringAndSize(chars, n if n < 32 else 32)!r})")
 
     cdef inline int _on_value_complete(self) except -1:
         cdef const char* chars
