@@ -309,7 +309,7 @@ class BaseConnector:
         # once it is None we hold a slot and must give it back unless a connection is lent.
         proto: ResponseHandler | None = None
         reused = False
-        cm = asyncio.timeout_at(self._deadline(timeout.connect))
+        cm = asyncio.timeout_at(self._deadline(timeout.connect, timeout.ceil_threshold))
         try:
             async with cm:
                 if waiter is not None:
@@ -360,11 +360,17 @@ class BaseConnector:
             conn.close()
             raise
 
-    def _deadline(self, seconds: float | None) -> float | None:
+    def _deadline(
+        self, seconds: float | None, ceil_threshold: float | None = None
+    ) -> float | None:
+        # Like aiohttp: a timeout longer than the threshold (the ClientTimeout's, by default the
+        # connector's) ends on a whole second, so that timer handles can be shared.
         if not seconds:
             return None
         when = self._loop.time() + seconds
-        if seconds > self._timeout_ceil_threshold:
+        if ceil_threshold is None:
+            ceil_threshold = self._timeout_ceil_threshold
+        if seconds > ceil_threshold:
             when = math.ceil(when)
         return when
 
@@ -634,7 +640,7 @@ class TCPConnector(BaseConnector):
         if self._interleave:
             infos = interleave_families(infos, self._interleave)
         loop = self._loop
-        cm = asyncio.timeout_at(self._deadline(timeout.sock_connect))
+        cm = asyncio.timeout_at(self._deadline(timeout.sock_connect, timeout.ceil_threshold))
         try:
             async with cm:
                 sock = await staggered_connect(
@@ -691,7 +697,7 @@ class UnixConnector(BaseConnector):
     async def _create_connection(
         self, req: ConnectTarget, traces: list[Trace], timeout: ClientTimeout
     ) -> ResponseHandler:
-        cm = asyncio.timeout_at(self._deadline(timeout.sock_connect))
+        cm = asyncio.timeout_at(self._deadline(timeout.sock_connect, timeout.ceil_threshold))
         try:
             async with cm:
                 _, proto = await self._loop.create_unix_connection(self._factory, self._path)
