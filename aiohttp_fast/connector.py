@@ -486,7 +486,7 @@ class TCPConnector(BaseConnector):
         self._use_dns_cache = use_dns_cache
         self._cached_hosts = DNSCache(ttl=ttl_dns_cache, max_size=dns_cache_max_size)
         self._resolving: dict[tuple[str, int], asyncio.Task[list[ResolveResult]]] = {}
-        self._family = family
+        self._family = socket.AddressFamily(family)
         self._local_addr = local_addr
         self._happy_eyeballs_delay = happy_eyeballs_delay
         if interleave is None and happy_eyeballs_delay is not None:

@@ -98,16 +98,16 @@ async def staggered_connect(
                 return_when=asyncio.FIRST_COMPLETED,
             )
             for task in done:
-                exc = task.exception()
-                if exc is None:
+                error = task.exception()
+                if error is None:
                     if winner is None:
                         winner = task.result()
                     else:  # two connected in the same instant: keep one
                         task.result().close()
-                elif isinstance(exc, OSError):
-                    errors.append(exc)
+                elif isinstance(error, OSError):
+                    errors.append(error)
                 else:
-                    raise exc
+                    raise error
             if winner is not None:
                 return winner
     finally:

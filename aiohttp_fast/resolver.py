@@ -102,9 +102,9 @@ class ThreadedResolver(AbstractResolver):
                     resolved, _port = await self._loop.getnameinfo(address, _NAMEINFO_FLAGS)
                     port_ = int(_port)
                 else:
-                    resolved, port_ = address[0], address[1]
+                    resolved, port_ = str(address[0]), int(address[1])
             else:
-                resolved, port_ = address[0], address[1]
+                resolved, port_ = str(address[0]), int(address[1])
             hosts.append(
                 ResolveResult(
                     hostname=host,
@@ -126,14 +126,14 @@ class ThreadedResolver(AbstractResolver):
 class AsyncResolver(AbstractResolver):
     """Asynchronous DNS over c-ares via ``aiodns`` (``pip install aiodns``).
 
-    Extra arguments (``nameservers=[...]``, ``timeout``, ``tries``...) go to
+    Keyword arguments (``nameservers=[...]``, ``timeout``, ``tries``...) go to
     ``aiodns.DNSResolver``.
     """
 
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop | None = None,
-        *args: Any,
+        *,
         nameservers: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -143,9 +143,7 @@ class AsyncResolver(AbstractResolver):
             raise RuntimeError("Resolver requires aiodns library") from None
         self._aiodns = aiodns
         self._loop = loop or asyncio.get_running_loop()
-        self._resolver = aiodns.DNSResolver(
-            *args, nameservers=nameservers, loop=self._loop, **kwargs
-        )
+        self._resolver = aiodns.DNSResolver(nameservers=nameservers, loop=self._loop, **kwargs)
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
