@@ -169,7 +169,8 @@ class ResponseParser:
         self.skip_body = False
         self._state = _S_HEAD
         self._tail = b""  # an unfinished line (head, chunk size, trailer, chunk CRLF)
-        self._offset = 0  # stream offset of the current ``data[0]``, for error messages
+        self._received = 0  # bytes fed so far
+        self._base = 0  # stream offset of the ``data[0]`` being parsed, for error messages
         self._remaining = 0
         self._pl_phase = _PL_NONE  # how far a kept partial header line is checked
         self._pl_len = 0
@@ -206,8 +207,9 @@ class ResponseParser:
             return None
         if type(data) is not bytes:
             data = bytes(data)
+        self._base = self._received - len(self._tail)
+        self._received += len(data)
         if self._tail:
-            self._offset -= len(self._tail)
             data = self._tail + data
             self._tail = b""
         else:
@@ -232,15 +234,15 @@ class ResponseParser:
         elif state == _S_BODY_LENGTH:
             raise ContentLengthError(
                 f"Not enough data to satisfy content length header: {self._remaining} "
-                f"bytes missing at offset {self._offset}"
+                f"bytes missing at offset {self._received}"
             )
         elif state in (_S_CHUNK_SIZE, _S_CHUNK_DATA, _S_CHUNK_CRLF, _S_TRAILERS):
             raise TransferEncodingError(
-                f"Not enough data to satisfy transfer length header at offset {self._offset}"
+                f"Not enough data to satisfy transfer length header at offset {self._received}"
             )
         elif state == _S_HEAD and (self._started or self._tail):
             raise BadHttpMessage(f"Connection closed inside a response head at offset "
-                                 f"{self._offset}: {_show(self._tail, 0)}")
+                                 f"{self._received}: {_show(self._tail, 0)}")
         # _S_CLOSED, or _S_HEAD between messages: a clean end.
         self._state = state
 
@@ -311,20 +313,17 @@ class ResponseParser:
                     self._error(BadHttpMessage, "Data after `Connection: close`", data, pos)
             else:  # pragma: no cover - _S_UPGRADED/_S_DEAD return earlier
                 raise RuntimeError("parser stopped")
-        self._offset += end
         return None
 
     def _keep(self, data: bytes, pos: int) -> None:
         """Keep the unfinished line ``data[pos:]`` for the next feed."""
         self._pl_phase = _PL_NONE  # callers that know more about the line say so after
         self._tail = data[pos:]
-        self._offset += pos
-        self._offset -= len(data)  # _feed adds len(data) back on return
 
     def _error(
         self, cls: type[HttpProcessingError], reason: str, data: bytes, pos: int
     ) -> NoReturn:
-        raise cls(f"{reason} at offset {self._offset + pos}: {_show(data, pos)}")
+        raise cls(f"{reason} at offset {self._base + pos}: {_show(data, pos)}")
 
     # -- the head --------------------------------------------------------------------------
 
@@ -353,7 +352,7 @@ class ResponseParser:
                     self._check_status(data, pos, end, False)
                     fixed = _STATUS_FIXED_RE.match(data, pos, end)
                     phase = (_PL_NONE, 0, 0)
-                    if fixed is not None:
+                    if fixed is not None and data[end - 1] != 13:  # a CR must meet its LF
                         phase = (_PL_REASON, end - pos, fixed.end() - pos)
                 self._keep(data, pos)
                 self._pl_phase, self._pl_len, self._pl_value = phase
@@ -528,8 +527,8 @@ class ResponseParser:
         """How far the partial line ``data[pos:end]`` (just checked) is known to be good:
         (phase, checked length, value start), for _more_of_line on the next feed."""
         none = (_PL_NONE, 0, 0)
-        if eol >= 0 or end - pos < 64:
-            return none  # short lines are simply checked again
+        if eol >= 0 or end - pos < 64 or data[end - 1] == 13:
+            return none  # short lines (or one waiting for its LF) are simply checked again
         colon = _run_end(_TOKEN_RUN, data, pos, end)
         if colon == end:
             return (_PL_NAME, end - pos, 0)
@@ -555,8 +554,7 @@ class ResponseParser:
         ws = _run_end(_WS_RUN, tail, colon + 1) - colon - 1
         if ws < 2:
             return False
-        self._tail = tail[: colon + 2] + tail[colon + 1 + ws :]
-        self._offset += ws - 1
+        self._tail = tail[: colon + 2] + tail[colon + 1 + ws :]  # (offsets now approximate)
         return True
 
     def _check_status(self, data: bytes, pos: int, end: int, complete: bool) -> None:
@@ -776,7 +774,11 @@ class ResponseParser:
                 if j > i:
                     size = (self._cs_size << (4 * (j - i))) + int(data[i:j], 16)
                     if size > _MAX_U64:
-                        self._error(TransferEncodingError, "Chunk size overflow", data, i)
+                        size = self._cs_size  # find the digit that overflows, to name it
+                        while size <= _MAX_U64:
+                            size = size * 16 + int(data[i : i + 1], 16)
+                            i += 1
+                        self._error(TransferEncodingError, "Chunk size overflow", data, i - 1)
                     self._cs_size = size
                     st = _CS_DIGITS
                     i = j
