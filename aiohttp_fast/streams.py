@@ -162,7 +162,14 @@ class StreamReader:
             self._waiter = None
             if not waiter.done():
                 waiter.set_result(None)
-        if self._size > self._high_water and not self._paused and self._protocol is not None:
+        # pause only once a second piece waits: one socket read (up to 256 KiB) alone never
+        # pauses, which saves a pause/resume pair of syscalls per read on a fast download
+        if (
+            self._size > self._high_water
+            and not self._paused
+            and len(self._buffer) > 1
+            and self._protocol is not None
+        ):
             self._paused = True
             self._protocol.pause_reading()
 
@@ -325,14 +332,15 @@ class StreamReader:
         return data
 
     async def readany(self) -> bytes:
-        """Whatever is buffered, waiting for at least one byte unless at the end."""
+        """The next piece received, waiting for one unless at the end (no copy is made)."""
         if self._exception is not None:
             raise self._exception
         while not self._buffer and not self._eof:
             await self._wait("readany")
         if not self._buffer:
             return b""
-        data = self._take_all()
+        data = self._buffer.popleft()
+        self._consumed(len(data))
         if self._on_chunk is not None:
             return await self._traced(data)
         return data

@@ -100,9 +100,12 @@ async def test_stream_on_eof_callbacks():
 async def test_stream_back_pressure():
     flow = FlowRecorder()
     s = StreamReader(flow, 4)
+    s.feed_data(b"123456789")
+    assert flow.calls == []  # one piece alone never pauses, whatever its size
+    s = StreamReader(flow, 4)
     s.feed_data(b"12345")
     assert flow.calls == []
-    s.feed_data(b"6789")  # 9 > 2 * limit
+    s.feed_data(b"6789")  # two pieces, 9 > 2 * limit
     assert flow.calls == ["pause"]
     assert await s.read(2) == b"12"
     assert flow.calls == ["pause"]  # 7 buffered: still above the low-water mark
@@ -239,7 +242,11 @@ async def test_stream_big_reads_release_back_pressure():
     s = StreamReader(flow, 4)
 
     async def produce() -> None:
-        for _ in range(10):
+        for _ in range(5):
+            s.feed_data(b"01234")
+            s.feed_data(b"56789")  # two pieces above the high-water mark: pause
+            await asyncio.sleep(0)
+        for _ in range(5):
             s.feed_data(b"0123456789")
             await asyncio.sleep(0)
         s.feed_eof()
