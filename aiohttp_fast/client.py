@@ -156,7 +156,10 @@ class _RequestContextManager:
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         resp = self._resp
         if resp is not None:
-            await resp.__aexit__(exc_type, exc, tb)
+            if type(resp).__aexit__ is ClientResponse.__aexit__:
+                resp._exit(exc_type)  # no coroutine needed for the stock response
+            else:
+                await resp.__aexit__(exc_type, exc, tb)
 
 
 class ClientSession:

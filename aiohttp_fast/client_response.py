@@ -517,11 +517,18 @@ class ClientResponse:
         return self
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self._exit(exc_type)
+
+    def _exit(self, exc_type: Any) -> None:
+        """Leaving ``async with``: close on an error mid-body, else release.
+
+        Synchronous on purpose: a body writer still running is cancelled by release(), so
+        there is nothing to wait for (the context managers call this without a coroutine).
+        """
         if exc_type is not None and self._connection is not None and not self.content.is_eof():
             self.close()
         else:
             self.release()
-        await self.wait_for_close()
 
     def __del__(self, _warnings: Any = warnings) -> None:
         connection = getattr(self, "_connection", None)
