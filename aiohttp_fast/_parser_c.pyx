@@ -71,6 +71,10 @@ cdef extern from "Python.h":
     object PyType_GenericAlloc(type t, Py_ssize_t nitems)
 
 cdef type _ResponseMessage = ResponseMessage
+if ResponseMessage._fields != ("version", "status", "reason", "headers", "raw_headers",
+                               "should_close", "chunked", "upgrade", "content_length"):
+    # _new_message fills the tuple by position: a changed ResponseMessage must change it too
+    raise ImportError("aiohttp_fast._parser_c was built for another ResponseMessage layout")
 # multidict's C API: headers go straight into a CIMultiDict as they are parsed (no list of
 # (name, value) tuples to build, walk and free).
 # It exists since multidict 7.0; with an older multidict at run time this module refuses to
