@@ -650,7 +650,11 @@ class ClientSession:
 
         if rfs:
             if callable(rfs):
-                await rfs(resp)
+                try:
+                    await rfs(resp)
+                except BaseException:
+                    resp.release()  # nobody will get this response to release it
+                    raise
             else:
                 resp.raise_for_status()
         if traces:

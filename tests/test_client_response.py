@@ -288,3 +288,16 @@ async def test_content_disposition(session, raw_server):
     assert cd.type == "attachment"
     assert cd.filename == "a b.txt"
     assert cd.parameters["filename"] == "a b.txt"
+
+
+async def test_raise_for_status_callable_raising_releases(echo_server):
+    class Refused(Exception):
+        pass
+
+    async def check(resp):
+        raise Refused(resp.status)
+
+    async with aiohttp.ClientSession(raise_for_status=check) as s:
+        with pytest.raises(Refused):
+            await s.get(echo_server.url("/bytes/100"))
+        assert not s.connector._acquired
