@@ -447,7 +447,9 @@ class ClientRequest:
         protocol = conn.protocol
         if read_options is None:
             waiter = protocol.start_exchange(
-                skip_body=self.method == hdrs.METH_HEAD, expect100=self._expect100
+                skip_body=self.method == hdrs.METH_HEAD,
+                expect100=self._expect100,
+                body_pending=self._expect100 or self._stream is not None,
             )
         else:
             (read_timeout, deadline, read_bufsize, auto_decompress, limits,
@@ -461,6 +463,7 @@ class ClientRequest:
                 expect100=self._expect100,
                 limits=limits,
                 read_until_eof=read_until_eof,
+                body_pending=self._expect100 or self._stream is not None,
             )
         transport = protocol.transport
         if transport is None or transport.is_closing():
@@ -518,13 +521,16 @@ class ClientRequest:
         if waiter is not None:
             go = await waiter
             if not go:
+                protocol.request_sent()
                 return
         if self._stream is not None:
             await self._write_stream(protocol)
-        elif self.body:
+            return
+        if self.body:
             protocol.transport.write(self.body)
             self._body_sent = True
             await protocol._drain_helper()
+        protocol.request_sent()
 
     async def _write_stream(self, protocol: Any) -> None:
         """Send a payload body: chunked unless its size is known, compressed if asked."""
@@ -546,6 +552,7 @@ class ClientRequest:
             writer.enable_compression(self._compress_stream)
         await stream.write(writer)
         await writer.write_eof()
+        protocol.request_sent()
 
     def __repr__(self) -> str:
         return f"<ClientRequest({self.method} {self.url})>"

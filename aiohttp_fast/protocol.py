@@ -63,6 +63,7 @@ class ResponseHandler(asyncio.Protocol):
         "_auto_decompress",
         "_read_bufsize",
         "_read_until_eof",
+        "_sending",
         "_got_response_data",
         "_upgraded",
         "_tail",
@@ -94,6 +95,7 @@ class ResponseHandler(asyncio.Protocol):
         self._auto_decompress = True
         self._read_bufsize = 2**16
         self._read_until_eof = True
+        self._sending = False
         self._got_response_data = False
         self._upgraded = False
         self._tail = b""
@@ -364,11 +366,13 @@ class ResponseHandler(asyncio.Protocol):
         expect100: bool = False,
         limits: tuple[int, int, int] = _DEFAULT_LIMITS,
         read_until_eof: bool = True,
+        body_pending: bool = False,
     ) -> asyncio.Future[ResponseMessage]:
         """Get ready for one response; the future resolves with its head.
 
         ``deadline`` is an absolute ``loop.time()`` (the total timeout); ``read_timeout`` the
-        longest silence allowed while a response is awaited.
+        longest silence allowed while a response is awaited. ``body_pending``: a request body
+        is still to be streamed; the read timeout starts at ``request_sent()`` (as aiohttp's).
         """
         if self.transport is None:
             raise ServerDisconnectedError()
@@ -389,6 +393,7 @@ class ResponseHandler(asyncio.Protocol):
         self._auto_decompress = auto_decompress
         self._read_bufsize = read_bufsize
         self._read_until_eof = read_until_eof
+        self._sending = body_pending
         waiter = self._head_waiter = self._loop.create_future()
         if expect100:
             self._continue_waiter = self._loop.create_future()
@@ -399,6 +404,13 @@ class ResponseHandler(asyncio.Protocol):
                 self._last_read = self._loop.time()
             self._ensure_timer()
         return waiter
+
+    def request_sent(self) -> None:
+        """The request body is out: from now on, silence counts against ``sock_read``."""
+        self._sending = False
+        if self._read_timeout and self.transport is not None:
+            self._last_read = self._loop.time()
+            self._ensure_timer()
 
     @property
     def continue_waiter(self) -> asyncio.Future[bool] | None:
@@ -484,7 +496,11 @@ class ResponseHandler(asyncio.Protocol):
         if self._deadline and now + slack >= self._deadline:
             self._on_timeout(ServerTimeoutError("Timeout"))
             return
-        if self._read_timeout and now + slack >= self._last_read + self._read_timeout:
+        if (
+            self._read_timeout
+            and not self._sending
+            and now + slack >= self._last_read + self._read_timeout
+        ):
             self._on_timeout(SocketTimeoutError("Timeout on reading data from socket"))
             return
         self._ensure_timer()

@@ -330,3 +330,16 @@ async def test_cancellation_storm_leaves_no_connection_behind(raw_server):
         assert not connector._acquired
         async with s.get(url) as resp:
             assert await resp.read() == b"ok"
+
+
+async def test_sock_read_not_counted_while_uploading(session, echo_server):
+    # a streamed body slower than sock_read: the read timeout starts once the body is out
+    async def slow_body():
+        yield b"first "
+        await asyncio.sleep(0.15)  # longer than sock_read: the upload itself is slow
+        yield b"second"
+
+    tm = aiohttp.ClientTimeout(sock_read=0.05)
+    async with session.post(echo_server.url(), data=slow_body(), timeout=tm) as resp:
+        data = await resp.json()
+    assert data["body"] == "first second"
