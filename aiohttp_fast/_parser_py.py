@@ -6,10 +6,15 @@ raises the same ``http_exceptions`` classes as the C twin, however the input is 
 * the error that wins is the one at the earliest byte of the stream, so every check is made on
   the bytes already received (a partial line is checked as a *prefix*), and a limit error happens
   at the first byte past the limit;
-* the fast path parses a whole buffered head with one regular expression per line, and only when
-  a line does not match do we walk it slowly to find which error comes first;
-* nothing is buffered beyond one line: complete lines are consumed at once and a partial line is
-  bounded by the limits (leading zeros of a chunk size are folded away as they arrive).
+* the fast path parses a whole buffered head with one ``findall`` over its header block, and
+  only when something is off do we walk it line by line to find which error comes first;
+* nothing is buffered beyond one line: complete lines are consumed at once, a partial line is
+  bounded by the limits (whitespace llhttp does not count is folded away), a line trickling in
+  is checked only for its new bytes, and a chunk-size line is a state machine keeping no bytes.
+
+Policy shared with the C twin (beyond llhttp itself): header values lose their trailing
+whitespace; 1xx (but 101), 204, 304 and HEAD responses never have a body; a 101 response stops
+the parser (``feed_data`` returns the bytes after its head).
 """
 
 from __future__ import annotations
