@@ -19,8 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiohttp_fast import _parser_py
+from aiohttp_fast._compat import NO_EXTENSIONS
 from aiohttp_fast.http_exceptions import LineTooLong, TooManyHeaders
 
+if NO_EXTENSIONS:
+    pytest.skip("AIOHTTP_FAST_NO_EXTENSIONS is set: C twin not under test", allow_module_level=True)
 _parser_c = pytest.importorskip("aiohttp_fast._parser_c", reason="C parser not built")
 if not _parser_c.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
     pytest.skip("aiohttp_fast._parser_c is not the compiled module", allow_module_level=True)
