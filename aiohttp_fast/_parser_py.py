@@ -20,10 +20,11 @@ the parser (``feed_data`` returns the bytes after its head).
 from __future__ import annotations
 
 import re
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from multidict import CIMultiDict
 
+from .abc import ResponseParserHandler
 from .http_exceptions import (
     BadHttpMessage,
     BadStatusLine,
@@ -159,7 +160,7 @@ class ResponseParser:
 
     def __init__(
         self,
-        handler: Any,
+        handler: ResponseParserHandler,
         *,
         max_line_size: int = 8190,
         max_field_size: int = 8190,
