@@ -345,8 +345,16 @@ class ClientRequest:
             return self.url.host_port_subcomponent or ""
         return self.url.raw_path_qs or "/"
 
-    def _final_headers(self) -> CIMultiDict[str] | list[tuple[str, str]]:
-        """Header lines in wire order: Host first, the user's, then automatic ones."""
+    def _final_headers(self) -> list[tuple[str, str]]:
+        """Header lines in wire order: Host first, the user's, automatic ones, framing."""
+        lines = self._header_lines()
+        framing = self._framing_line()
+        if framing is not None:
+            lines.append(framing)
+        return lines
+
+    def _header_lines(self) -> list[tuple[str, str]]:
+        """Every header line but the body framing (Content-Length / Transfer-Encoding)."""
         headers = self.headers
         skip = self.skip_auto_headers
         lines: list[tuple[str, str]] = []
@@ -375,16 +383,20 @@ class ClientRequest:
             and hdrs.CONTENT_TYPE not in skip
         ):
             lines.append((hdrs.CONTENT_TYPE, "application/octet-stream"))
-        # body framing
-        if hdrs.CONTENT_LENGTH not in headers and hdrs.TRANSFER_ENCODING not in headers:
-            size = self._body_size()
-            if self.chunked or (size is None and self._stream is not None):
-                lines.append((hdrs.TRANSFER_ENCODING, "chunked"))
-            elif size is not None:
-                lines.append((hdrs.CONTENT_LENGTH, str(size)))
-            elif self.method not in _BODYLESS_DEFAULT:
-                lines.append((hdrs.CONTENT_LENGTH, "0"))
         return lines
+
+    def _framing_line(self) -> tuple[str, str] | None:
+        headers = self.headers
+        if hdrs.CONTENT_LENGTH in headers or hdrs.TRANSFER_ENCODING in headers:
+            return None  # the user framed the body
+        size = self._body_size()
+        if self.chunked or (size is None and self._stream is not None):
+            return (hdrs.TRANSFER_ENCODING, "chunked")
+        if size is not None:
+            return (hdrs.CONTENT_LENGTH, str(size))
+        if self.method not in _BODYLESS_DEFAULT:
+            return (hdrs.CONTENT_LENGTH, "0")
+        return None
 
     def _is_chunked(self) -> bool:
         te = self.headers.get(hdrs.TRANSFER_ENCODING, "")
@@ -415,8 +427,9 @@ class ClientRequest:
     # ---- sending ----
 
     def _serialize_head(self) -> bytes:
+        headers = self.headers
         if (
-            not self.headers
+            len(headers) <= _CACHED_HEADERS_MAX
             and not self.skip_auto_headers
             and self.proxy is None
             and not self._expect100
@@ -426,13 +439,51 @@ class ClientRequest:
             and not self._force_close
             and self.DEFAULT_HEADERS is ClientRequest.DEFAULT_HEADERS
         ):
-            # the common case: only automatic headers, which depend on the origin alone
-            head = _fast_head(self.method, self.url, self.body)
+            head = self._cached_head()
             if head is not None:
                 return head
         return serialize_request_head(
             self.method, self._target(), self.version, self._final_headers()
         )
+
+    def _cached_head(self) -> bytes | None:
+        """The head from a cached block of header lines (the common requests' fast path).
+
+        Everything but the request line and the framing depends only on the origin, the
+        request's own headers and whether the method gets a default Content-Type: that block
+        is serialized (and validated) once, then reused.
+        """
+        url = self.url
+        target = url.raw_path_qs or "/"
+        if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
+            return None  # let the serializer report (or encode) it
+        headers = self.headers
+        method = self.method
+        post = method in _POST_METHODS
+        if headers:
+            if (
+                hdrs.COOKIE in headers  # changes from request to request: not worth caching
+                or hdrs.CONTENT_LENGTH in headers
+                or hdrs.TRANSFER_ENCODING in headers
+            ):
+                return None
+            key: Any = (url.host_port_subcomponent, tuple(headers.items()), post)
+        else:
+            key = (url.host_port_subcomponent, (), post)
+        block = _HEAD_BLOCKS.get(key)
+        if block is None:
+            full = serialize_request_head("GET", "/", HttpVersion11, self._header_lines())
+            block = full[full.index(b"\r\n") + 2 : -2]  # the header lines alone
+            if len(_HEAD_BLOCKS) >= _HEAD_BLOCKS_MAX:
+                _HEAD_BLOCKS.clear()
+            _HEAD_BLOCKS[key] = block
+        line = f"{method} {target} HTTP/1.1\r\n".encode("ascii")
+        body = self.body
+        if body is not None:
+            return b"%b%bContent-Length: %d\r\n\r\n" % (line, block, len(body))
+        if method in _BODYLESS_DEFAULT:
+            return b"%b%b\r\n" % (line, block)
+        return b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
 
     async def send(self, conn: Any, read_options: Any = None) -> ClientResponse:
         """Write the request on ``conn`` and return the response (head not yet read).
@@ -558,35 +609,11 @@ class ClientRequest:
         return f"<ClientRequest({self.method} {self.url})>"
 
 
-# "Host: ...\r\nAccept: ...\r\n..." per origin (host:port), for requests with no headers of
-# their own: the per-request work is then one bytes concatenation
-_HEAD_BLOCKS: dict[str, bytes] = {}
+# Serialized header lines (all but the framing) keyed by (host:port, the request's own header
+# items, method gets a default Content-Type): a hit makes the head one bytes concatenation
+_HEAD_BLOCKS: dict[Any, bytes] = {}
 _HEAD_BLOCKS_MAX = 512
-
-
-def _fast_head(method: str, url: URL, body: bytes | None) -> bytes | None:
-    target = url.raw_path_qs or "/"
-    if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
-        return None  # let the serializer report (or encode) it
-    hostport = url.host_port_subcomponent or ""
-    block = _HEAD_BLOCKS.get(hostport)
-    if block is None:
-        if "\r" in hostport or "\n" in hostport or not hostport.isascii():
-            return None
-        block = (
-            f"Host: {hostport}\r\nAccept: {DEFAULT_ACCEPT}\r\n"
-            f"Accept-Encoding: {ACCEPT_ENCODING}\r\nUser-Agent: {USER_AGENT}\r\n"
-        ).encode("ascii")
-        if len(_HEAD_BLOCKS) >= _HEAD_BLOCKS_MAX:
-            _HEAD_BLOCKS.clear()
-        _HEAD_BLOCKS[hostport] = block
-    line = f"{method} {target} HTTP/1.1\r\n".encode("ascii")
-    ctype = b"Content-Type: application/octet-stream\r\n" if method in _POST_METHODS else b""
-    if body is not None:
-        return b"%b%b%bContent-Length: %d\r\n\r\n" % (line, block, ctype, len(body))
-    if method in _BODYLESS_DEFAULT:
-        return b"%b%b%b\r\n" % (line, block, ctype)
-    return b"%b%b%bContent-Length: 0\r\n\r\n" % (line, block, ctype)
+_CACHED_HEADERS_MAX = 8
 
 
 def json_body(obj: Any, dumps: Callable[[Any], str] = _json.dumps) -> bytes:

@@ -306,24 +306,40 @@ async def test_plain_proxy_uses_absolute_form(session, raw_server):
 
 
 @pytest.mark.parametrize(
-    "method, url, body",
+    "method, url, body, headers",
     [
-        ("GET", "http://example.com/", None),
-        ("GET", "http://example.com:8080/a/b?c=d&e=%20", None),
-        ("POST", "https://[::1]:8443/p", b"data"),
-        ("PUT", "http://пример.рф/путь", None),
-        ("DELETE", "http://h/", None),
-        ("PATCH", "http://h/", None),
+        ("GET", "http://example.com/", None, None),
+        ("GET", "http://example.com:8080/a/b?c=d&e=%20", None, None),
+        ("POST", "https://[::1]:8443/p", b"data", None),
+        ("PUT", "http://пример.рф/путь", None, None),
+        ("DELETE", "http://h/", None, None),
+        ("PATCH", "http://h/", None, None),
+        ("POST", "http://h/", b"{}", {"Content-Type": "application/json"}),
+        ("GET", "http://h/", None, {"Accept": "text/html", "X-A": "1"}),
+        ("GET", "http://h/", None, {"Host": "other.example", "user-agent": "me"}),
+        ("POST", "http://h/", b"x", {"X-A": "1", "x-a": "2"}),
     ],
 )
-def test_cached_head_equals_serialized_head(method, url, body):
+def test_cached_head_equals_serialized_head(method, url, body, headers):
     from aiohttp_fast import client_request
     from aiohttp_fast.http_writer import serialize_request_head
 
-    req = client_request.ClientRequest(method, URL(url), data=body)
-    fast = req._serialize_head()
-    slow = serialize_request_head(req.method, req._target(), req.version, req._final_headers())
-    assert fast == slow
+    for _ in range(2):  # the first builds the cached block, the second uses it
+        req = client_request.ClientRequest(method, URL(url), data=body, headers=headers)
+        fast = req._serialize_head()
+        slow = serialize_request_head(
+            req.method, req._target(), req.version, req._final_headers()
+        )
+        assert fast == slow
+
+
+def test_cached_head_still_rejects_injection():
+    from aiohttp_fast import client_request
+
+    for _ in range(2):
+        req = client_request.ClientRequest("GET", URL("http://h/"), headers={"X": "a\r\nB: c"})
+        with pytest.raises(ValueError):
+            req._serialize_head()
 
 
 async def test_post_default_content_type(session, echo_server):
