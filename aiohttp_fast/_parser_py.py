@@ -382,6 +382,12 @@ class ResponseParser:
             if hend >= 0 and self._header_block(data, pos, hend + 2):
                 self._headers_complete()
                 return hend + 4
+        elif pos == 0:
+            # the head came in pieces: the rest of its lines may all be here now
+            hend = data.find(b"\r\n\r\n")
+            if hend >= 0 and self._header_block(data, 0, hend + 2):
+                self._headers_complete()
+                return hend + 4
         pos = self._header_lines(data, pos, False)
         if pos < 0:
             return -1
@@ -395,33 +401,39 @@ class ResponseParser:
         the line-by-line path, which finds the first error exactly."""
         if stop - start > self.max_field_size:
             return False  # (a block within max_field_size has no name or value over it)
-        # data[start - 1] is the status line's LF, so the first line is at a line start too
+        # ``start`` is 0 or just after the status line's LF: the first line is at a line start
         pairs = _PAIR_RE.findall(data, start, stop)
         # every LF ends a matched line: no bare LF, no line that failed to match
-        if len(pairs) != data.count(b"\n", start, stop) or len(pairs) > self.max_headers:
+        count = self._count + len(pairs)
+        if len(pairs) != data.count(b"\n", start, stop) or count > self.max_headers:
             return False
+        flags = self._flags
+        content_length = self._content_length
         for name, value in pairs:
             if len(name) in _SPECIAL_LENS:
                 kind = _SPECIAL.get(name.lower(), _K_GENERAL)
                 if kind:
-                    flags = self._flags
+                    now = self._flags
                     if (
-                        kind == _K_TRANSFER_ENCODING and flags & _F_CONTENT_LENGTH
+                        kind == _K_TRANSFER_ENCODING and now & _F_CONTENT_LENGTH
                         or kind == _K_CONTENT_LENGTH and (
                             not value
-                            or flags & (_F_CONTENT_LENGTH | _F_TRANSFER_ENCODING)
+                            or now & (_F_CONTENT_LENGTH | _F_TRANSFER_ENCODING)
                             or _CL_RE.fullmatch(value) is None
                             or int(value) > _MAX_U64
                         )
                     ):
-                        self._flags = 0
-                        self._content_length = None
+                        self._flags = flags  # as before: the line-by-line path starts over
+                        self._content_length = content_length
                         return False
                     # the block regex allows only spaces after a value: TE's raw value is
                     # its stripped value as far as "chunked" is concerned
                     self._special(kind, value, value, data, start)
-        self._raw = pairs
-        self._count = len(pairs)
+        if self._raw:
+            self._raw.extend(pairs)
+        else:
+            self._raw = pairs
+        self._count = count
         return True
 
     def _header_lines(self, data: bytes, pos: int, trailers: bool) -> int:
