@@ -343,3 +343,15 @@ async def test_sock_read_not_counted_while_uploading(session, echo_server):
     async with session.post(echo_server.url(), data=slow_body(), timeout=tm) as resp:
         data = await resp.json()
     assert data["body"] == "first second"
+
+
+async def test_connect_timeout_waiting_for_pool_slot(echo_server):
+    connector = aiohttp.TCPConnector(limit=1)
+    async with aiohttp.ClientSession(connector=connector) as s:
+        held = await s.get(echo_server.url("/bytes/2000000"))  # body unread: slot stays taken
+        with pytest.raises(aiohttp.ConnectionTimeoutError) as info:
+            await s.get(echo_server.url(), timeout=aiohttp.ClientTimeout(connect=0.05))
+        assert isinstance(info.value, asyncio.TimeoutError)
+        held.close()
+        async with s.get(echo_server.url()) as resp:
+            assert resp.status == 200
