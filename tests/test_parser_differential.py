@@ -68,9 +68,30 @@ def message(draw: st.DrawFn) -> bytes:
     return b"\r\n".join(head) + b"\r\n\r\n" + payload
 
 
+SPECIAL_NAMES = [b"Content-Length", b"CONTENT-LENGTH", b"Transfer-Encoding", b"Connection",
+                 b"proxy-connection", b"Upgrade", b"X", b"Set-Cookie"]
+SPECIAL_VALUES = [b"", b"1", b"01", b" 5 ", b"chunked", b"gzip, chunked", b"chunked ",
+                  b"chunked\t", b"close", b"keep-alive", b"upgrade", b"a\tb", b"\xff", b"1,2"]
+
+
+@st.composite
+def header_heavy(draw: st.DrawFn) -> bytes:
+    """Framing and connection headers in every combination (CL+TE, duplicates, empties)."""
+    lines = [draw(st.sampled_from([b"HTTP/1.1 200 OK", b"HTTP/1.0 200 OK", b"HTTP/1.1 101 S",
+                                   b"HTTP/1.1 204 N", b"HTTP/1.1 200 " + b"r" * 90]))]
+    for _ in range(draw(st.integers(0, 5))):
+        name = draw(st.sampled_from(SPECIAL_NAMES + [b"Y" * 80]))
+        lines.append(name + b":" + draw(st.sampled_from([b"", b" ", b"\t ", b" " * 70]))
+                     + draw(st.sampled_from(SPECIAL_VALUES + [b"v" * 90]))
+                     + draw(st.sampled_from([b"", b" ", b"\t"])))
+    tail = draw(st.sampled_from([b"", b"hello", b"5\r\nhello\r\n0\r\n\r\n",
+                                 b"0\r\nConnection: close\r\n\r\n", b"HTTP/1.1 200 OK\r\n\r\n"]))
+    return b"\r\n".join(lines) + b"\r\n\r\n" + tail
+
+
 @st.composite
 def response_stream(draw: st.DrawFn) -> bytes:
-    data = b"".join(draw(st.lists(message(), min_size=1, max_size=3)))
+    data = b"".join(draw(st.lists(st.one_of(message(), header_heavy()), min_size=1, max_size=3)))
     for _ in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(["insert", "insert", "replace", "delete", "truncate"]))
         pos = draw(st.integers(0, len(data)))
@@ -97,7 +118,7 @@ limits = st.fixed_dictionaries(
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=response_stream(),
-    cuts=st.lists(st.integers(0, 400), max_size=6),
+    cuts=st.lists(st.integers(0, 600), max_size=8),
     eof=st.booleans(),
     skip_body=st.booleans(),
     lim=limits,
@@ -115,7 +136,7 @@ def test_twins_agree(
     assert run_parser(ResponseParserC, pieces, **kw).summary() == c_whole, pieces
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(data=response_stream(), eof=st.booleans())
 def test_twins_agree_byte_by_byte(data: bytes, eof: bool) -> None:
     pieces = [data[i : i + 1] for i in range(len(data))]
