@@ -47,7 +47,7 @@ class Scenario:
     time_cap: float = 6.0
     # Lower bound: a fast client keeps going past `count` until this much time has passed, so
     # that no sample is a 50 ms blip on a noisy machine (never past 20 x count requests).
-    min_time: float = 1.5
+    min_time: float = 2.0
 
 
 SCENARIOS: dict[str, Scenario] = {

@@ -90,7 +90,9 @@ def main() -> int:
         sample["wall"] = time.perf_counter() - t0
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a reported sample
         tb = traceback.format_exception(exc)
-        emit({**base, "error": f"{type(exc).__name__}: {exc}"[:300], "trace": "".join(tb)[-2000:]})
+        detail = str(exc) or f"(after {job['timeout']:.0f}s)" * isinstance(exc, TimeoutError)
+        emit({**base, "error": f"{type(exc).__name__}: {detail}"[:300],
+              "trace": "".join(tb)[-2000:]})
         return 0
     emit({**base, **sample, "lib": library_info(client)})
     return 0
