@@ -30,27 +30,19 @@ from .client_exceptions import (
 )
 from .client_request import ClientRequest, json_body
 from .client_response import ClientResponse
+from .connector import TCPConnector
+from .cookiejar import CookieJar
 from .http_message import HttpVersion, HttpVersion11
+from .proxy_env import (
+    basicauth_from_netrc,
+    get_env_proxy_for_url,
+    netrc_from_env,
+    split_proxy_auth,
+)
 from .redirects import REDIRECT_STATUSES, next_request, redirect_headers
 from .timeouts import DEFAULT_TIMEOUT, ClientTimeout
 from .tls import Fingerprint
 from .tracing import Trace, TraceConfig
-
-try:
-    from .connector import BaseConnector, TCPConnector
-except ImportError:  # pragma: no cover - the connector is another helper's module
-    BaseConnector = None  # type: ignore[assignment,misc]
-    TCPConnector = None  # type: ignore[assignment,misc]
-
-try:
-    from .cookiejar import CookieJar
-except ImportError:  # pragma: no cover
-    CookieJar = None  # type: ignore[assignment,misc]
-
-try:
-    from .proxy_env import basicauth_from_netrc, get_env_proxy_for_url, netrc_from_env
-except ImportError:  # pragma: no cover
-    get_env_proxy_for_url = None  # type: ignore[assignment]
 
 __all__ = ("ClientSession", "request", "ClientMiddlewareType", "ClientHandlerType")
 
@@ -82,21 +74,26 @@ def _default_charset_resolver(response: ClientResponse, body: bytes) -> str:
 
 
 def _cookie_header(cookies: BaseCookie[str] | None, extra: Any) -> str | None:
-    """The ``Cookie`` header value from the jar's cookies and per-request ``cookies=``."""
-    parts: list[str] = []
+    """The ``Cookie`` header value from the jar's cookies and per-request ``cookies=``.
+
+    A per-request cookie replaces a jar cookie of the same name (aiohttp's behaviour): the server
+    must see one value per name, the one the caller asked for.
+    """
+    pairs: dict[str, str] = {}
     if cookies:
         for morsel in cookies.values():
-            parts.append(f"{morsel.key}={morsel.coded_value}")
+            pairs[morsel.key] = morsel.coded_value
     if extra:
         items = extra.items() if hasattr(extra, "items") else extra
         for name, value in items:
             if isinstance(value, Morsel):
-                parts.append(f"{value.key}={value.coded_value}")
+                pairs.pop(value.key, None)
+                pairs[value.key] = value.coded_value
             else:
-                morsel: Morsel[str] = Morsel()
-                morsel.set(name, str(value), BaseCookie().value_encode(str(value))[1])
-                parts.append(f"{name}={morsel.coded_value}")
-    return "; ".join(parts) if parts else None
+                text = str(value)
+                pairs.pop(name, None)
+                pairs[name] = BaseCookie().value_encode(text)[1]
+    return "; ".join(f"{k}={v}" for k, v in pairs.items()) if pairs else None
 
 
 def _merge_headers(defaults: CIMultiDict[str], headers: Any) -> CIMultiDict[str]:
@@ -106,11 +103,12 @@ def _merge_headers(defaults: CIMultiDict[str], headers: Any) -> CIMultiDict[str]
         added: set[str] = set()
         items = headers.items() if hasattr(headers, "items") else headers
         for name, value in items:
-            if name in added:
+            folded = name.lower()  # header names compare case-insensitively
+            if folded in added:
                 result.add(name, value)
             else:
                 result[name] = value
-                added.add(istr(name))
+                added.add(folded)
     return result
 
 
@@ -252,13 +250,11 @@ class ClientSession:
                 raise ValueError("base_url must have a trailing '/'")
         self._base_url_origin = self._base_url.origin() if self._base_url else None
         if connector is None:
-            if TCPConnector is None:
-                raise RuntimeError("aiohttp_fast.connector is not available")
             connector = TCPConnector()
         self._connector = connector
         self._connector_owner = connector_owner
         if cookie_jar is None:
-            cookie_jar = CookieJar() if CookieJar is not None else None
+            cookie_jar = CookieJar()
         self._cookie_jar = cookie_jar
         if cookies and cookie_jar is not None:
             cookie_jar.update_cookies(cookies)
@@ -513,11 +509,11 @@ class ClientSession:
             proxy_url = self._default_proxy
             if proxy_auth is None:
                 proxy_auth = self._default_proxy_auth
-        env_proxy = proxy_url is None and self._trust_env and get_env_proxy_for_url is not None
+        env_proxy = proxy_url is None and self._trust_env
         explicit_proxy_auth = proxy_auth
-        if proxy_url is not None and proxy_auth is None and proxy_url.user:
-            proxy_auth = BasicAuth(proxy_url.user, proxy_url.password or "")
-            proxy_url = proxy_url.with_user(None)
+        if proxy_url is not None:
+            # credentials in the URL (``user:pw@`` or ``:pw@``) move into proxy_auth
+            proxy_url, proxy_auth = split_proxy_auth(proxy_url, proxy_auth)
         if proxy_headers is not None and not isinstance(proxy_headers, CIMultiDict):
             proxy_headers = CIMultiDict(proxy_headers)
 
