@@ -353,6 +353,10 @@ class ClientRequest:
             lines.append(framing)
         return lines
 
+    def _sent_headers(self) -> CIMultiDictProxy[str]:
+        """The headers really on the wire, for on_request_headers_sent (built only when traced)."""
+        return CIMultiDictProxy(CIMultiDict(self._final_headers()))
+
     def _header_lines(self) -> list[tuple[str, str]]:
         """Every header line but the body framing (Content-Length / Transfer-Encoding)."""
         headers = self.headers
@@ -526,7 +530,7 @@ class ClientRequest:
             transport.write(head)
             if traces:
                 for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self.headers)
+                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
             writer_task = asyncio.ensure_future(self._write_after_continue(protocol))
         elif body is not None and self._stream is None:
             if len(body) <= _COALESCE_LIMIT:
@@ -538,20 +542,20 @@ class ClientRequest:
             self._body_sent = True
             if traces:
                 for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self.headers)
+                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
                     if body:
                         await trace.send_request_chunk_sent(self.method, self.url, body)
         elif self._stream is not None:
             transport.write(head)
             if traces:
                 for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self.headers)
+                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
             writer_task = asyncio.ensure_future(self._write_stream(protocol))
         else:
             transport.write(head)
             if traces:
                 for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self.headers)
+                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
         response = self.response_class(
             self.method,
             self.original_url,

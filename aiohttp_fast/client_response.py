@@ -12,7 +12,7 @@ import json as _json
 import re
 import warnings
 from collections.abc import Callable, Generator
-from http.cookies import CookieError, SimpleCookie
+from http.cookies import SimpleCookie
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -25,6 +25,7 @@ from .client_exceptions import (
     ClientResponseError,
     ContentTypeError,
 )
+from .cookie_helpers import parse_set_cookie_headers
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, ResponseMessage
 from .streams import EMPTY_PAYLOAD, StreamReader
@@ -320,11 +321,11 @@ class ClientResponse:
             cookies = self._cookies = SimpleCookie()
             message = self._message
             if message is not None:
-                for value in message.headers.getall(hdrs.SET_COOKIE, ()):
-                    try:
-                        cookies.load(value)
-                    except CookieError:
-                        pass
+                # The jar's Set-Cookie parser, not SimpleCookie.load: it accepts the names real
+                # servers send (``a[0]``) and skips malformed headers one by one.
+                values = message.headers.getall(hdrs.SET_COOKIE, ())
+                for name, morsel in parse_set_cookie_headers(values):
+                    cookies[name] = morsel
         return cookies
 
     @cookies.setter

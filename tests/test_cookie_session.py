@@ -128,12 +128,6 @@ async def test_unsafe_jar_accepts_ip_hosts(lib: ModuleType, cookie_server: Cooki
 async def test_per_request_cookie_overrides_the_jars_same_name(
     lib: ModuleType, cookie_server: CookieServer, request: pytest.FixtureRequest
 ) -> None:
-    if lib is aiohttp_fast:
-        request.applymarker(pytest.mark.xfail(
-            reason="client._cookie_header appends per-request cookies after the jar's instead "
-                   "of replacing a same-name jar cookie (sends 'a=jar; a=req')",
-            strict=False,
-        ))
     async with lib.ClientSession() as s:
         await _get(s, _url(cookie_server, "/set?a=jar"))
         await _get(s, _url(cookie_server, "/"), cookies={"a": "req"})
@@ -143,12 +137,6 @@ async def test_per_request_cookie_overrides_the_jars_same_name(
 
 async def test_resp_cookies_parse_like_the_jar(lib: ModuleType, cookie_server: CookieServer,
                                                request: pytest.FixtureRequest) -> None:
-    if lib is aiohttp_fast:
-        request.applymarker(pytest.mark.xfail(
-            reason="client_response.cookies uses SimpleCookie.load, which drops names such as "
-                   "'a[0]'; aiohttp (and our jar) parse with the Set-Cookie parser",
-            strict=False,
-        ))
     url = _url(cookie_server, "/set-raw").with_query([("h", "a[0]=1; Path=/"), ("h", "b=2")])
     async with lib.ClientSession() as s:
         got = await _get(s, url)

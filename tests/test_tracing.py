@@ -344,12 +344,6 @@ async def test_e2e_plain_request_order_and_params(lib: ModuleType,
 async def test_e2e_headers_sent_carries_the_sent_headers(
     lib: ModuleType, cookie_server: CookieServer, request: pytest.FixtureRequest
 ) -> None:
-    if lib is aiohttp_fast:
-        request.applymarker(pytest.mark.xfail(
-            reason="client_request passes only the caller's headers to on_request_headers_sent;"
-                   " aiohttp passes the headers really sent (Host, Accept, User-Agent, ...)",
-            strict=False,
-        ))
     rec = Recorder(lib)
     async with lib.ClientSession(trace_configs=[rec.config]) as s:
         async with s.get(cookie_server.url(), headers={"X-Mine": "1"}) as resp:
