@@ -49,53 +49,18 @@ from .client import (  # noqa: E402
 
 __all__ += ["ClientSession", "request", "ClientHandlerType", "ClientMiddlewareType"]
 
-try:
-    from .connector import BaseConnector, TCPConnector, UnixConnector
-except ImportError:  # pragma: no cover - module not written yet
-    pass
-else:
-    __all__ += ["BaseConnector", "TCPConnector", "UnixConnector"]
+from .connector import BaseConnector, TCPConnector, UnixConnector  # noqa: E402
+from .cookiejar import CookieJar, DummyCookieJar  # noqa: E402
+from .formdata import FormData  # noqa: E402
+from .multipart import *  # noqa: E402, F403
+from .multipart import __all__ as _multipart_all  # noqa: E402
+from .payload import *  # noqa: E402, F403
+from .payload import __all__ as _payload_all  # noqa: E402
+from .resolver import AsyncResolver, DefaultResolver, ThreadedResolver  # noqa: E402
+from .tls import Fingerprint  # noqa: E402
 
-try:
-    from .cookiejar import CookieJar, DummyCookieJar
-except ImportError:  # pragma: no cover
-    pass
-else:
-    __all__ += ["CookieJar", "DummyCookieJar"]
-
-try:
-    from .tls import Fingerprint
-except ImportError:  # pragma: no cover
-    pass
-else:
-    __all__ += ["Fingerprint"]
-
-try:
-    from .formdata import FormData
-except ImportError:  # pragma: no cover
-    pass
-else:
-    __all__ += ["FormData"]
-
-try:
-    from .resolver import AsyncResolver, DefaultResolver, ThreadedResolver
-except ImportError:  # pragma: no cover
-    pass
-else:
-    __all__ += ["AsyncResolver", "DefaultResolver", "ThreadedResolver"]
-
-try:
-    from .payload import *  # noqa: F403
-    from .payload import __all__ as _payload_all
-except ImportError:  # pragma: no cover
-    pass
-else:
-    __all__ += list(_payload_all)
-
-try:
-    from .multipart import *  # noqa: F403
-    from .multipart import __all__ as _multipart_all
-except ImportError:  # pragma: no cover
-    pass
-else:
-    __all__ += list(_multipart_all)
+__all__ += [
+    "BaseConnector", "TCPConnector", "UnixConnector", "CookieJar", "DummyCookieJar", "FormData",
+    "AsyncResolver", "DefaultResolver", "ThreadedResolver", "Fingerprint",
+    *_payload_all, *_multipart_all,
+]
