@@ -5,29 +5,12 @@
 
 from __future__ import annotations
 
-import importlib.machinery
-from types import ModuleType
-
-from ._compat import NO_EXTENSIONS
+from ._compat import compiled_twin
 from ._parser_py import ResponseParser as ResponseParserPy
 
 __all__ = ("IMPL", "ResponseParser", "ResponseParserPy")
 
 
-def _is_compiled(module: ModuleType) -> bool:
-    # only a shared library is the accelerated twin (a stray .py of the same name is not)
-    path = getattr(module, "__file__", None) or ""
-    return path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
-
-
-IMPL = "py"
-ResponseParser: type = ResponseParserPy
-if not NO_EXTENSIONS:
-    try:
-        from . import _parser_c
-    except ImportError:  # not built (no compiler, or a pure-Python install)
-        pass
-    else:
-        if _is_compiled(_parser_c):
-            ResponseParser = _parser_c.ResponseParser
-            IMPL = "c"
+_parser_c = compiled_twin("_parser_c")
+IMPL = "c" if _parser_c is not None else "py"
+ResponseParser: type = _parser_c.ResponseParser if _parser_c is not None else ResponseParserPy

@@ -20,6 +20,7 @@ import trustme
 from yarl import URL
 
 from aiohttp_fast import _pool
+from aiohttp_fast._compat import is_compiled
 from aiohttp_fast.resolver import AbstractResolver, ResolveResult
 from aiohttp_fast.timeouts import ClientTimeout
 from aiohttp_fast.tracing import Trace, TraceConfig
@@ -35,7 +36,7 @@ def pool_cls(request: pytest.FixtureRequest) -> type:
         return _pool.PoolPy
     from aiohttp_fast import _pool_c
 
-    if not _pool._is_compiled(_pool_c):
+    if not is_compiled(_pool_c):
         pytest.skip("_pool_c is not built (python setup.py build_ext --inplace)")
     return _pool_c.Pool
 

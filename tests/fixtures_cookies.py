@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from yarl import URL
 
-from aiohttp_fast import _cookie_py, cookie_helpers
+from aiohttp_fast import _cookie_py
+from aiohttp_fast._compat import is_compiled
 
 
 def compiled_cookie_module() -> ModuleType | None:
@@ -20,7 +21,7 @@ def compiled_cookie_module() -> ModuleType | None:
         mod = importlib.import_module("aiohttp_fast._cookie_c")
     except ImportError:
         return None
-    return mod if cookie_helpers._is_compiled(mod) else None
+    return mod if is_compiled(mod) else None
 
 
 @pytest.fixture(params=["py", "c"])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from multidict import CIMultiDict, istr
 
 from aiohttp_fast import http_writer
-from aiohttp_fast._compat import NO_EXTENSIONS
+from aiohttp_fast._compat import NO_EXTENSIONS, is_compiled
 from aiohttp_fast.client_exceptions import ClientConnectionResetError
 from aiohttp_fast.http_message import HttpVersion10, HttpVersion11
 
@@ -347,13 +347,13 @@ def test_selector_rejects_the_uncompiled_symlink() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert not http_writer._is_compiled(module)  # importable, but it is the Python source
+    assert not is_compiled(module)  # importable, but it is the Python source
     c_impl, reason = load_c_serializer()
     if c_impl is None:
         pytest.skip(reason)
     from aiohttp_fast import _writer_c
 
-    assert http_writer._is_compiled(_writer_c)
+    assert is_compiled(_writer_c)
 
 
 async def test_bare_transport_is_accepted(raw_sink: RawSink) -> None:
