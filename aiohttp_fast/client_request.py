@@ -52,6 +52,9 @@ _VALID_METHODS: set[str] = set()
 _SIMPLE_KEYS: dict[tuple[Any, ...], ConnectionKey] = {}
 # bodies up to this size are joined with the head into one write
 _COALESCE_LIMIT = 256 * 1024
+# protocol.begin()'s options when send() gets none: (read_timeout, deadline, read_bufsize,
+# auto_decompress, (max_line_size, max_field_size, max_headers), read_until_eof)
+_DEFAULT_READ_OPTIONS = (None, None, 2**16, True, (8190, 8190, 128), True)
 
 
 def _check_method(method: str) -> None:
@@ -500,26 +503,12 @@ class ClientRequest:
         self._force_close = bool(getattr(connector, "force_close", False))
         head = self._serialize_head()
         protocol = conn.protocol
-        if read_options is None:
-            waiter = protocol.start_exchange(
-                skip_body=self.method == hdrs.METH_HEAD,
-                expect100=self._expect100,
-                body_pending=self._expect100 or self._stream is not None,
-            )
-        else:
-            (read_timeout, deadline, read_bufsize, auto_decompress, limits,
-             read_until_eof) = read_options
-            waiter = protocol.start_exchange(
-                skip_body=self.method == hdrs.METH_HEAD,
-                read_timeout=read_timeout,
-                deadline=deadline,
-                read_bufsize=read_bufsize,
-                auto_decompress=auto_decompress,
-                expect100=self._expect100,
-                limits=limits,
-                read_until_eof=read_until_eof,
-                body_pending=self._expect100 or self._stream is not None,
-            )
+        waiter = protocol.begin(
+            self.method == hdrs.METH_HEAD,
+            read_options if read_options is not None else _DEFAULT_READ_OPTIONS,
+            self._expect100,
+            self._expect100 or self._stream is not None,
+        )
         transport = protocol.transport
         if transport is None or transport.is_closing():
             raise ClientConnectionResetError("Cannot write to closing transport")

@@ -374,10 +374,26 @@ class ResponseHandler(asyncio.Protocol):
         longest silence allowed while a response is awaited. ``body_pending``: a request body
         is still to be streamed; the read timeout starts at ``request_sent()`` (as aiohttp's).
         """
+        return self.begin(
+            skip_body,
+            (read_timeout, deadline, read_bufsize, auto_decompress, limits, read_until_eof),
+            expect100,
+            body_pending,
+        )
+
+    def begin(
+        self, skip_body: bool, options: Any, expect100: bool, body_pending: bool
+    ) -> asyncio.Future[ResponseMessage]:
+        """``start_exchange`` with the session's read-options tuple, positionally (hot path).
+
+        ``options`` is ``(read_timeout, deadline, read_bufsize, auto_decompress, limits,
+        read_until_eof)``.
+        """
         if self.transport is None:
             raise ServerDisconnectedError()
+        read_timeout, deadline, read_bufsize, auto_decompress, limits, read_until_eof = options
         parser = self._parser
-        if parser is None or limits != self._limits:
+        if parser is None or limits is not self._limits and limits != self._limits:
             self._limits = limits
             parser = self._parser = ResponseParser(
                 self, max_line_size=limits[0], max_field_size=limits[1], max_headers=limits[2]
@@ -394,15 +410,24 @@ class ResponseHandler(asyncio.Protocol):
         self._read_bufsize = read_bufsize
         self._read_until_eof = read_until_eof
         self._sending = body_pending
-        waiter = self._head_waiter = self._loop.create_future()
+        loop = self._loop
+        waiter = self._head_waiter = loop.create_future()
         if expect100:
-            self._continue_waiter = self._loop.create_future()
-        if read_timeout or deadline or self._read_timeout or self._deadline:
-            self._read_timeout = read_timeout or 0.0
+            self._continue_waiter = loop.create_future()
+        if read_timeout:
+            self._read_timeout = read_timeout
             self._deadline = deadline or 0.0
-            if read_timeout:
-                self._last_read = self._loop.time()
+            self._last_read = loop.time()
             self._ensure_timer()
+        elif deadline:
+            self._read_timeout = 0.0
+            self._deadline = deadline
+            timer = self._timer
+            if timer is None or self._timer_when > deadline:
+                self._ensure_timer()  # else the armed timer fires first and re-arms then
+        elif self._read_timeout or self._deadline:
+            self._read_timeout = 0.0
+            self._deadline = 0.0
         return waiter
 
     def request_sent(self) -> None:
