@@ -52,6 +52,7 @@ ClientMiddlewareType = Callable[[ClientRequest, ClientHandlerType], Awaitable[Cl
 _SENTINEL: Any = object()
 _NO_TRACES: tuple[Any, ...] = ()
 _RETRYABLE = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
+_REQUEST_INIT = ClientRequest.__init__
 
 
 def _legacy_ssl(ssl: Any, verify_ssl: bool | None, ssl_context: Any, fingerprint: Any) -> Any:
@@ -414,7 +415,7 @@ class ClientSession:
         self,
         method: str,
         str_or_url: str | URL,
-        *,
+        # not keyword-only on purpose: positional defaults make creating the coroutine cheaper
         params: Any = None,
         data: Any = None,
         json: Any = None,
@@ -555,30 +556,40 @@ class ClientSession:
                 cookie_value = (
                     _cookie_header(jar_cookies, cookies) if jar_cookies or cookies else None
                 )
-                req = self._request_class(
-                    method,
-                    url,
-                    params=params,
-                    headers=headers,
-                    skip_auto_headers=skip,
-                    data=data,
-                    cookies=cookie_value,
-                    auth=req_auth,
-                    version=self._version,
-                    compress=compress,
-                    chunked=chunked,
-                    expect100=expect100,
-                    loop=loop,
-                    response_class=self._response_class,
-                    proxy=proxy_url,
-                    proxy_auth=proxy_auth,
-                    proxy_headers=proxy_headers,
-                    ssl=ssl,
-                    server_hostname=server_hostname,
-                    traces=traces,
-                    session=self,
-                    trace_request_ctx=trace_request_ctx,
-                )
+                request_class = self._request_class
+                if request_class.__init__ is _REQUEST_INIT:
+                    # positional: twenty-odd keyword arguments cost more than building it
+                    req = request_class._create(
+                        method, url, params, headers, skip, data, cookie_value, req_auth,
+                        self._version, compress, chunked, expect100, loop,
+                        self._response_class, proxy_url, proxy_auth, proxy_headers, ssl,
+                        server_hostname, traces, self, trace_request_ctx,
+                    )
+                else:
+                    req = request_class(
+                        method,
+                        url,
+                        params=params,
+                        headers=headers,
+                        skip_auto_headers=skip,
+                        data=data,
+                        cookies=cookie_value,
+                        auth=req_auth,
+                        version=self._version,
+                        compress=compress,
+                        chunked=chunked,
+                        expect100=expect100,
+                        loop=loop,
+                        response_class=self._response_class,
+                        proxy=proxy_url,
+                        proxy_auth=proxy_auth,
+                        proxy_headers=proxy_headers,
+                        ssl=ssl,
+                        server_hostname=server_hostname,
+                        traces=traces,
+                        session=self,
+                        trace_request_ctx=trace_request_ctx,
+                    )
                 if handler is None:
                     resp = await self._send(req, connect_tm, read_options, traces)
                 else:

@@ -42,7 +42,8 @@ __all__ = ("ClientRequest", "USER_AGENT", "DEFAULT_ACCEPT", "ACCEPT_ENCODING", "
 USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp_fast/{__version__}"
 DEFAULT_ACCEPT = "*/*"
 
-_TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+# fullmatch, not ``$``: ``$`` also matches before a final "\n" ("GET\n" would pass)
+_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _SSL_SCHEMES = frozenset({"https", "wss"})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
@@ -50,6 +51,11 @@ _BODYLESS_DEFAULT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT", "DE
 _POST_METHODS = frozenset({"PATCH", "POST", "PUT"})
 _VALID_METHODS: set[str] = set()
 _SIMPLE_KEYS: dict[tuple[Any, ...], ConnectionKey] = {}
+_RESPONSE_INIT = ClientResponse.__init__
+# URLs that passed _check_url unchanged (no params, no credentials) -> the URL sent (no
+# fragment): requests to a URL seen before skip the checks
+_CHECKED_URLS: dict[URL, URL] = {}
+_CHECKED_URLS_MAX = 1024
 # bodies up to this size are joined with the head into one write
 _COALESCE_LIMIT = 256 * 1024
 # protocol.begin()'s options when send() gets none: (read_timeout, deadline, read_bufsize,
@@ -60,7 +66,7 @@ _DEFAULT_READ_OPTIONS = (None, None, 2**16, True, (8190, 8190, 128), True)
 def _check_method(method: str) -> None:
     if method in _VALID_METHODS:
         return
-    if not isinstance(method, str) or not _TOKEN_RE.match(method):
+    if not isinstance(method, str) or not _TOKEN_RE.fullmatch(method):
         raise ValueError(f"Method cannot contain non-token characters {method!r}")
     if len(_VALID_METHODS) < 256:
         _VALID_METHODS.add(method)
@@ -154,29 +160,56 @@ class ClientRequest:
         session: Any = None,
         trace_request_ctx: Any = None,
     ) -> None:
-        _check_method(method)
+        self._init(
+            method, url, params, headers, skip_auto_headers, data, cookies, auth, version,
+            compress, chunked, expect100, loop, response_class, proxy, proxy_auth,
+            proxy_headers, ssl, server_hostname, traces, session, trace_request_ctx,
+        )
+
+    @classmethod
+    def _create(cls, *args: Any) -> ClientRequest:
+        """A request from ``__init__``'s arguments, all positional, in its order (the session's
+        hot path: a call with twenty-odd keyword arguments costs more than the whole setup)."""
+        self = cls.__new__(cls)
+        self._init(*args)
+        return self
+
+    def _init(
+        self,
+        method: str,
+        url: URL,
+        params: Any,
+        headers: Any,
+        skip_auto_headers: Iterable[str] | None,
+        data: Any,
+        cookies: str | None,
+        auth: BasicAuth | None,
+        version: HttpVersion,
+        compress: bool | str | None,
+        chunked: bool | None,
+        expect100: bool,
+        loop: asyncio.AbstractEventLoop | None,
+        response_class: type[ClientResponse] | None,
+        proxy: URL | None,
+        proxy_auth: BasicAuth | None,
+        proxy_headers: Any,
+        ssl: Any,
+        server_hostname: str | None,
+        traces: list[Any] | None,
+        session: Any,
+        trace_request_ctx: Any,
+    ) -> None:
+        if method not in _VALID_METHODS:
+            _check_method(method)
         if not isinstance(url, URL):
             url = URL(url)
-        if url.scheme not in _HTTP_SCHEMES:
-            if not url.scheme or not url.host:
-                raise InvalidUrlClientError(url)
-            raise NonHttpUrlClientError(url)
-        if not url.host:
-            raise InvalidUrlClientError(url)
-        if params is not None:
-            url = merge_params(url, params)
-        raw = url.raw_path_qs
-        if "\r" in raw or "\n" in raw or "\x00" in raw:
-            raise ValueError(f"URL must not contain control characters: {raw!r}")
-        if url.raw_user:
-            url_auth = BasicAuth(url.user or "", url.password or "")
-            if auth is not None and auth != url_auth:
-                raise ValueError("Cannot combine AUTH argument with credentials encoded in URL")
-            auth = url_auth
-            url = url.with_user(None)
+        # a URL checked before (no params, no credentials) maps to its fragment-less form
+        wire_url = _CHECKED_URLS.get(url) if params is None else None
+        if wire_url is None:
+            url, wire_url, auth = self._check_url(url, params, auth)
         self.method = method.upper()
         self.original_url = url
-        self.url = url.with_fragment(None) if url.raw_fragment else url
+        self.url = wire_url
         self.version = version
         self.loop = loop
         self.auth = auth
@@ -214,6 +247,34 @@ class ClientRequest:
         self.body: bytes | None = None
         self._stream: Any = None
         self._set_body(data)
+
+    @staticmethod
+    def _check_url(url: URL, params: Any, auth: BasicAuth | None) -> tuple[URL, URL, Any]:
+        """Validate ``url`` (plus ``params``): ``(url, url without fragment, auth)``."""
+        given = url
+        if url.scheme not in _HTTP_SCHEMES:
+            if not url.scheme or not url.host:
+                raise InvalidUrlClientError(url)
+            raise NonHttpUrlClientError(url)
+        if not url.host:
+            raise InvalidUrlClientError(url)
+        if params is not None:
+            url = merge_params(url, params)
+        raw = url.raw_path_qs
+        if "\r" in raw or "\n" in raw or "\x00" in raw:
+            raise ValueError(f"URL must not contain control characters: {raw!r}")
+        if url.raw_user:
+            url_auth = BasicAuth(url.user or "", url.password or "")
+            if auth is not None and auth != url_auth:
+                raise ValueError("Cannot combine AUTH argument with credentials encoded in URL")
+            auth = url_auth
+            url = url.with_user(None)
+        wire_url = url.with_fragment(None) if url.raw_fragment else url
+        if url is given:  # nothing derived from params or credentials: the check is reusable
+            if len(_CHECKED_URLS) >= _CHECKED_URLS_MAX:
+                _CHECKED_URLS.clear()
+            _CHECKED_URLS[url] = wire_url
+        return url, wire_url, auth
 
     # ---- ConnectTarget ----
 
@@ -498,7 +559,8 @@ class ClientRequest:
         ``read_options`` is the session's ``(read_timeout, deadline, read_bufsize,
         auto_decompress, limits, read_until_eof)`` tuple, or None for defaults.
         """
-        self._apply_compression()
+        if not self._compressed:
+            self._apply_compression()
         connector = getattr(conn, "_connector", None)
         self._force_close = bool(getattr(connector, "force_close", False))
         head = self._serialize_head()
@@ -545,14 +607,21 @@ class ClientRequest:
             if traces:
                 for trace in traces:
                     await trace.send_request_headers(self.method, self.url, self._sent_headers())
-        response = self.response_class(
-            self.method,
-            self.original_url,
-            request_info=None,  # built from the request when first asked for
-            traces=traces,
-            loop=self.loop,
-            session=self._session,
-        )
+        response_class = self.response_class
+        if response_class.__init__ is _RESPONSE_INIT:
+            # request_info None: built from the request when first asked for
+            response = response_class._create(
+                self.method, self.original_url, None, traces, self.loop, self._session, None
+            )
+        else:
+            response = response_class(
+                self.method,
+                self.original_url,
+                request_info=None,
+                traces=traces,
+                loop=self.loop,
+                session=self._session,
+            )
         response._head_waiter = waiter
         response._request = self
         response._protocol = protocol

@@ -129,6 +129,25 @@ class ClientResponse:
         continue100: Any = None,
         timer: Any = None,
     ) -> None:
+        self._init(method, url, request_info, traces, loop, session, writer)
+
+    @classmethod
+    def _create(cls, *args: Any) -> ClientResponse:
+        """A response from ``_init``'s arguments, positionally (the request's hot path)."""
+        self = cls.__new__(cls)
+        self._init(*args)
+        return self
+
+    def _init(
+        self,
+        method: str,
+        url: URL,
+        request_info: RequestInfo | None,
+        traces: list[Any] | None,
+        loop: asyncio.AbstractEventLoop | None,
+        session: Any,
+        writer: asyncio.Task[None] | None,
+    ) -> None:
         self.method = method
         self._real_url = url
         self._url = url.with_fragment(None) if url.raw_fragment else url
