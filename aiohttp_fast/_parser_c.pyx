@@ -319,6 +319,11 @@ cdef class ResponseParser:
             return None
         return self._after_error(err, data, ptr, n)
 
+    @property
+    def idle(self):
+        """True between messages: no byte of a further message (CR/LF aside) is held."""
+        return self._section == SEC_IDLE and not self._dead
+
     def feed_eof(self):
         """The connection closed: finish a read-until-close body or raise for a cut message."""
         cdef llhttp_errno_t err

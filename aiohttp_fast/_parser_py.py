@@ -227,6 +227,11 @@ class ResponseParser:
             self._state = _S_DEAD
             raise
 
+    @property
+    def idle(self) -> bool:
+        """True between messages: no byte of a further message (CR/LF aside) is held."""
+        return self._state in (_S_HEAD, _S_CLOSED) and not self._started and not self._tail
+
     def feed_eof(self) -> None:
         """The connection closed: completes a read-until-close body, or raises if cut short."""
         state = self._state

@@ -72,6 +72,9 @@ class ResponseHandler(asyncio.Protocol):
         "_last_read",
         "_timer",
         "_timer_when",
+        "_zin",
+        "_zin_done",
+        "_drain_scheduled",
     )
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -104,6 +107,11 @@ class ResponseHandler(asyncio.Protocol):
         self._last_read = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._timer_when = 0.0
+        # Decompressed output waiting for the reader: the compressed input not yet decoded
+        # (None: no backlog), whether the message already ended, a drain is scheduled.
+        self._zin: list[bytes] | None = None
+        self._zin_done = False
+        self._drain_scheduled = False
 
     # ---- connection state (the connector's view) ----
 
@@ -174,7 +182,8 @@ class ResponseHandler(asyncio.Protocol):
         if head_waiter is not None:
             self._head_waiter = None
             if not head_waiter.done():
-                if exc is not None and not isinstance(exc, ConnectionResetError):
+                if exc is not None:
+                    # a reset included: aiohttp reports ClientOSError(errno, ...) too
                     err: BaseException = ClientOSError(*getattr(exc, "args", ()))
                     err.__cause__ = exc
                 else:
@@ -241,6 +250,13 @@ class ResponseHandler(asyncio.Protocol):
             self._reading_paused = True
 
     def resume_reading(self) -> None:
+        if self._zin is not None:
+            # the reader caught up with decompressed output: decode more (soon, not inside
+            # the reader's call) and keep the socket paused until the backlog is gone
+            if not self._drain_scheduled:
+                self._drain_scheduled = True
+                self._loop.call_soon(self._drain_decoder)
+            return
         if self._reading_paused and self.transport is not None:
             try:
                 self.transport.resume_reading()
@@ -271,6 +287,9 @@ class ResponseHandler(asyncio.Protocol):
             self._upgraded = True
             self._tail = tail
             # don't read further; whoever takes over the connection resumes it
+        elif self._payload_done and self._message is not None and not self._parser.idle:
+            # bytes of a further message came with the response: nobody asked for them
+            self._should_close = True
         waiter = self._head_waiter
         if waiter is not None and self._message is not None:
             self._head_waiter = None
@@ -289,6 +308,11 @@ class ResponseHandler(asyncio.Protocol):
                     self._continue_waiter = None
                     if not waiter.done():
                         waiter.set_result(True)
+            return
+        if self._message is not None:
+            # a second final response for one request: unsolicited, the framing can not be
+            # trusted; the first one stands and the connection is not reused
+            self._should_close = True
             return
         self._message = message
         self._payload_done = False
@@ -324,13 +348,20 @@ class ResponseHandler(asyncio.Protocol):
             return
         decoder = self._decoder
         if decoder is not None:
+            zin = self._zin
+            if zin is not None:
+                zin.append(data)  # output is waiting already: decode when the reader asks
+                return
             try:
-                data = decoder.decompress(data)
+                data = decoder.decompress(data, self._read_bufsize)
             except Exception as exc:
                 self._fail_payload(exc)
                 return
-            if not data:
-                return
+            if data:
+                payload.feed_data(data)
+            if not decoder.needs_input:
+                self._hold_decoder(payload)
+            return
         payload.feed_data(data)
 
     def on_message_complete(self) -> None:
@@ -342,6 +373,11 @@ class ResponseHandler(asyncio.Protocol):
             return
         decoder = self._decoder
         if decoder is not None:
+            if self._zin is not None:
+                # the body is in; its decompressed end is delivered as the reader reads
+                self._payload_done = True
+                self._zin_done = True
+                return
             self._decoder = None
             try:
                 data = decoder.flush()
@@ -405,6 +441,8 @@ class ResponseHandler(asyncio.Protocol):
         self._payload_done = True
         self._interim = False
         self._decoder = None
+        self._zin = None
+        self._zin_done = False
         self._got_response_data = False
         self._auto_decompress = auto_decompress
         self._read_bufsize = read_bufsize
@@ -451,8 +489,8 @@ class ResponseHandler(asyncio.Protocol):
         """A protocol error: fail whatever waits and close the connection."""
         self._should_close = True
         waiter = self._head_waiter
-        if waiter is not None and self._message is not None:
-            # the head was complete before the body broke: deliver it, fail the body
+        if waiter is not None and self._message is not None and self._payload_done:
+            # the response was complete before the bytes after it broke: deliver it
             self._head_waiter = None
             if not waiter.done():
                 waiter.set_result(self._message)
@@ -460,7 +498,8 @@ class ResponseHandler(asyncio.Protocol):
         if waiter is not None:
             self._head_waiter = None
             if not waiter.done():
-                # a broken head: the response layer turns it into ClientResponseError
+                # a broken head, or a body broken in the read that completed the head (as
+                # aiohttp): the response layer turns it into ClientResponseError
                 self._exception = exc
                 waiter.set_exception(exc)
         else:
@@ -468,9 +507,60 @@ class ResponseHandler(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
+    def _hold_decoder(self, payload: StreamReader) -> None:
+        """Bounded decompression: more output waits inside the decoder (a decompression bomb
+        must not be inflated at once). Stop reading until the reader takes what is buffered;
+        the stream then calls ``resume_reading``."""
+        if self._zin is None:
+            self._zin = []
+        self.pause_reading()
+        payload._paused = True
+        if not payload._buffer and not self._drain_scheduled:
+            # nothing for the reader to take (so no resume_reading would come): decode now
+            self._drain_scheduled = True
+            self._loop.call_soon(self._drain_decoder)
+
+    def _drain_decoder(self) -> None:
+        self._drain_scheduled = False
+        zin = self._zin
+        decoder = self._decoder
+        payload = self.payload
+        if zin is None or decoder is None or payload is None or payload._exception is not None:
+            return
+        limit = self._read_bufsize
+        try:
+            while True:
+                if decoder.needs_input:
+                    if not zin:
+                        break
+                    data = zin.pop(0)
+                else:
+                    data = b""
+                out = decoder.decompress(data, limit)
+                if out:
+                    payload.feed_data(out)
+                if out and (zin or not decoder.needs_input):
+                    payload._paused = True  # more when the reader takes this
+                    return
+            self._zin = None
+            if self._zin_done:
+                self._zin_done = False
+                self._decoder = None
+                out = decoder.flush()
+                if out:
+                    payload.feed_data(out)
+                payload.feed_eof()
+        except Exception as exc:
+            self._fail_payload(exc)
+            return
+        self.resume_reading()
+
     def _fail_payload(self, exc: BaseException) -> None:
         self._should_close = True
         payload = self.payload
+        if self._zin is not None:
+            self._zin = None
+            self._payload_done = False  # a body still being decoded fails as well
         if payload is not None and not self._payload_done:
             self._payload_done = True
             if isinstance(exc, ClientPayloadError | ServerTimeoutError):
