@@ -22,6 +22,7 @@ def summarise(samples: list[Sample]) -> dict[tuple[str, str, str], dict[str, Any
     for key, group in groups.items():
         values = [s["value"] for s in group if "value" in s]
         cpus = [s["cpu_us_per_op"] for s in group if "cpu_us_per_op" in s]
+        rss = [s["maxrss_kib"] for s in group if "maxrss_kib" in s]
         errors = [s["error"] for s in group if "error" in s]
         out[key] = {
             "n": len(values),
@@ -29,6 +30,7 @@ def summarise(samples: list[Sample]) -> dict[tuple[str, str, str], dict[str, Any
             "min": min(values) if values else None,
             "max": max(values) if values else None,
             "cpu_us_per_op": statistics.median(cpus) if cpus else None,
+            "maxrss_kib": statistics.median(rss) if rss else None,
             "errors": errors,
             "crashed": any(s.get("exit_crash") for s in group),
             "capped": any(s.get("capped") for s in group),
@@ -83,6 +85,16 @@ def markdown(samples: list[Sample], clients: list[str], loops: list[str],
             rows.append(row)
         parts.append(f"### {loop}: client CPU per operation, all threads (median; lower is "
                      "better, and steadier than rates on a shared machine)\n\n"
+                     + _table(["scenario", *clients], rows))
+        rows = []
+        for sid in scenarios:
+            row = [sid]
+            for c in clients:
+                st = summary.get((sid, loop, c))
+                rss = st and st["maxrss_kib"]
+                row.append(f"{rss / 1024:.1f}" if rss else "–")
+            rows.append(row)
+        parts.append(f"### {loop}: peak RSS of the client process (MiB, median)\n\n"
                      + _table(["scenario", *clients], rows))
         for ref in ("aiohttp", "raw"):
             if ref not in clients:

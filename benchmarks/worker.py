@@ -14,6 +14,7 @@ import importlib
 import importlib.metadata
 import json
 import os
+import resource
 import sys
 import time
 import traceback
@@ -94,6 +95,8 @@ def main() -> int:
         emit({**base, "error": f"{type(exc).__name__}: {detail}"[:300],
               "trace": "".join(tb)[-2000:]})
         return 0
+    # Peak RSS of the whole child (KiB on Linux): the issue asks S2's to stay at or under aiohttp's.
+    sample["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     emit({**base, **sample, "lib": library_info(client)})
     return 0
 
