@@ -53,6 +53,8 @@ _SENTINEL: Any = object()
 _NO_TRACES: tuple[Any, ...] = ()
 _RETRYABLE = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
 _REQUEST_INIT = ClientRequest.__init__
+_REQUEST_SEND = ClientRequest.send
+_PARSED_URLS: dict[str, URL] = {}
 
 
 def _legacy_ssl(ssl: Any, verify_ssl: bool | None, ssl_context: Any, fingerprint: Any) -> Any:
@@ -403,6 +405,18 @@ class ClientSession:
         return _RequestContextManager(self._request(hdrs.METH_DELETE, url, **kwargs))
 
     def _build_url(self, str_or_url: str | URL) -> URL:
+        if self._base_url is None and type(str_or_url) is str:
+            # URLs are immutable: parse each string once
+            url = _PARSED_URLS.get(str_or_url)
+            if url is None:
+                try:
+                    url = URL(str_or_url)
+                except (ValueError, TypeError) as exc:
+                    raise InvalidUrlClientError(str_or_url) from exc
+                if len(_PARSED_URLS) >= 1024:
+                    _PARSED_URLS.clear()
+                _PARSED_URLS[str_or_url] = url
+            return url
         try:
             url = str_or_url if isinstance(str_or_url, URL) else URL(str_or_url)
         except (ValueError, TypeError) as exc:
@@ -716,7 +730,10 @@ class ClientSession:
             conn = await connector.connect(req, traces, timeout)
             resp = None
             try:
-                resp = await req.send(conn, read_options)
+                if type(req).send is _REQUEST_SEND:
+                    resp = req._send_now(conn, read_options)  # no coroutine when none is needed
+                if resp is None:
+                    resp = await req.send(conn, read_options)
                 await resp.start(conn)
                 return resp
             except _RETRYABLE:

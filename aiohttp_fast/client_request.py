@@ -559,6 +559,9 @@ class ClientRequest:
         ``read_options`` is the session's ``(read_timeout, deadline, read_bufsize,
         auto_decompress, limits, read_until_eof)`` tuple, or None for defaults.
         """
+        response = self._send_now(conn, read_options)
+        if response is not None:
+            return response
         if not self._compressed:
             self._apply_compression()
         connector = getattr(conn, "_connector", None)
@@ -607,6 +610,51 @@ class ClientRequest:
             if traces:
                 for trace in traces:
                     await trace.send_request_headers(self.method, self.url, self._sent_headers())
+        return self._response(protocol, waiter, writer_task)
+
+    def _send_now(self, conn: Any, read_options: Any) -> ClientResponse | None:
+        """``send()`` for the requests that need no await (no tracing, no Expect: 100-continue,
+        no streamed or large body): head and body in one write. None, having sent nothing,
+        for the others."""
+        body = self.body
+        if (
+            self._traces
+            or self._expect100
+            or self._stream is not None
+            or (body is not None and len(body) > _COALESCE_LIMIT)
+        ):
+            return None
+        if not self._compressed:
+            if self.compress:
+                self._apply_compression()
+                body = self.body
+            else:
+                self._compressed = True
+            if body is not None and len(body) > _COALESCE_LIMIT:
+                return None
+        connector = getattr(conn, "_connector", None)
+        self._force_close = bool(getattr(connector, "force_close", False))
+        head = self._serialize_head()
+        protocol = conn.protocol
+        waiter = protocol.begin(
+            self.method == hdrs.METH_HEAD,
+            read_options if read_options is not None else _DEFAULT_READ_OPTIONS,
+            False,
+            False,
+        )
+        transport = protocol.transport
+        if transport is None or transport.is_closing():
+            raise ClientConnectionResetError("Cannot write to closing transport")
+        if body is None:
+            transport.write(head)
+        else:
+            transport.write(head + body)
+            self._body_sent = True
+        return self._response(protocol, waiter, None)
+
+    def _response(self, protocol: Any, waiter: Any, writer_task: Any) -> ClientResponse:
+        """The response object of this request, waiting for its head on ``waiter``."""
+        traces = self._traces
         response_class = self.response_class
         if response_class.__init__ is _RESPONSE_INIT:
             # request_info None: built from the request when first asked for

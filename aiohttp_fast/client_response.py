@@ -418,6 +418,12 @@ class ClientResponse:
             content = self.content
             if self._released and not content.is_eof():
                 raise ClientConnectionError("Connection closed")
+            # a small body has usually arrived with the head: no coroutine to take it
+            if type(content) is StreamReader:
+                body = content.read_complete()
+                if body is not None:
+                    self._body = body
+                    return body
             try:
                 body = self._body = await content.read()
             except BaseException:

@@ -302,6 +302,13 @@ class StreamReader:
             return b""
         return self._take(n)
 
+    def read_complete(self) -> bytes | None:
+        """What ``read()`` would return when the whole body is here and untraced, taken without
+        a coroutine; None (nothing taken) when ``read()`` has to run."""
+        if self._eof and self._exception is None and self._on_chunk is None:
+            return self._take_all() if self._buffer else b""
+        return None
+
     async def read(self, n: int = -1) -> bytes:
         """Up to ``n`` bytes (``n`` < 0: the whole rest of the body); b"" at the end."""
         if self._exception is not None:
