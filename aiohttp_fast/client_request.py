@@ -522,11 +522,18 @@ class ClientRequest:
         is serialized (and validated) once, then reused.
         """
         url = self.url
+        headers = self.headers
+        method = self.method
+        whole_key = None
+        if not headers and self.body is None:
+            # no headers of its own, no body: the whole head depends on method and URL only
+            whole_key = (method, url)
+            head = _WHOLE_HEADS.get(whole_key)
+            if head is not None:
+                return head
         target = url.raw_path_qs or "/"
         if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
             return None  # let the serializer report (or encode) it
-        headers = self.headers
-        method = self.method
         post = method in _POST_METHODS
         if headers:
             if (
@@ -550,8 +557,14 @@ class ClientRequest:
         if body is not None:
             return b"%b%bContent-Length: %d\r\n\r\n" % (line, block, len(body))
         if method in _BODYLESS_DEFAULT:
-            return b"%b%b\r\n" % (line, block)
-        return b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
+            head = b"%b%b\r\n" % (line, block)
+        else:
+            head = b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
+        if whole_key is not None:
+            if len(_WHOLE_HEADS) >= _HEAD_BLOCKS_MAX:
+                _WHOLE_HEADS.clear()
+            _WHOLE_HEADS[whole_key] = head
+        return head
 
     async def send(self, conn: Any, read_options: Any = None) -> ClientResponse:
         """Write the request on ``conn`` and return the response (head not yet read).
@@ -723,6 +736,8 @@ class ClientRequest:
 # items, method gets a default Content-Type): a hit makes the head one bytes concatenation
 _HEAD_BLOCKS: dict[Any, bytes] = {}
 _HEAD_BLOCKS_MAX = 512
+# Whole heads of bodyless requests without headers of their own, keyed by (method, URL)
+_WHOLE_HEADS: dict[tuple[str, URL], bytes] = {}
 _CACHED_HEADERS_MAX = 8
 
 
