@@ -47,9 +47,18 @@ cpdef str quote_value(str value)
 
 cdef Py_ssize_t _utf8_length(str text)
 
+@cython.locals(ch=Py_UCS4)
+cdef bint _has_ctl(str text)
+
+cdef Py_ssize_t _skip_blanks(str text, Py_ssize_t i, Py_ssize_t n)
+
+@cython.locals(ch=Py_UCS4, end=Py_ssize_t)
+cdef Py_ssize_t _quoted_span_end(str header, Py_ssize_t start, Py_ssize_t n)
+
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, semi=Py_ssize_t, eq=Py_ssize_t, pos=Py_ssize_t,
                nxt=Py_ssize_t, length=Py_ssize_t, name=str, coded_value=str, value=str,
-               key=str, attr_value=str, attrs=dict, ch=Py_UCS4)
+               key=str, attr_value=str, attrs=dict, ch=Py_UCS4, end=Py_ssize_t,
+               count=Py_ssize_t)
 cpdef object parse_set_cookie(str header)
 
 cpdef object make_morsel(str name, str value, str coded_value, object attrs)
@@ -74,27 +83,33 @@ cpdef bint path_match(str request_path, str cookie_path)
 
 cdef object _SEND_ORDER
 cdef double _INF
+cdef Py_ssize_t MAX_COOKIES_PER_REQUEST
+cdef Py_ssize_t MAX_COOKIE_HEADER_LENGTH
+cdef Py_ssize_t _COOKIE_HEADER_PREFIX_LENGTH
 
 cdef class StoredCookie:
     cdef public object morsel
     cdef public str name
     cdef public str domain
     cdef public str path
+    cdef public str path_key
     cdef public bint host_only
     cdef public bint secure
     cdef public object expires
     cdef public long long created
     cdef public object send
+    cdef public Py_ssize_t send_len
     cdef public long long order
-
-@cython.locals(la=Py_ssize_t, lb=Py_ssize_t)
-cdef bint _more_specific(StoredCookie a, StoredCookie b)
+    cdef public long long access
 
 @cython.locals(value=str, coded=str)
 cpdef object send_morsel(object morsel, bint quote)
 
 @cython.locals(selected=dict, entry=StoredCookie, prev=StoredCookie, bucket=object, exact=bint,
-               entries=list, chosen=dict, valid_until=double, name=str, n=Py_ssize_t,
-               i=Py_ssize_t)
+               entries=list, admitted=list, chosen=dict, valid_until=double, name=str,
+               n=Py_ssize_t, i=Py_ssize_t, header_length=Py_ssize_t, length=Py_ssize_t)
 cpdef tuple select_cookies(list buckets, str req_path, bint secure, double now, bint quote,
-                           list expired)
+                           list expired, bint limited, long long generation)
+
+@cython.locals(entry=StoredCookie)
+cpdef stamp_access(list entries, long long generation)

@@ -33,6 +33,7 @@ __all__ = (
     "quote_value",
     "select_cookies",
     "send_morsel",
+    "stamp_access",
     "unquote_value",
 )
 
@@ -40,6 +41,7 @@ __all__ = (
 # a longer attribute value drops that attribute.
 MAX_PAIR_LENGTH = 4096
 MAX_ATTRIBUTE_VALUE_LENGTH = 1024
+MAX_ATTRIBUTES = 32
 
 # Cookie names: RFC 6265 says "token", but real servers send {} [] () etc. (aiohttp issue
 # #2683). Visible ASCII without the separators that would break a Cookie header.
@@ -310,6 +312,39 @@ def _utf8_length(text: str) -> int:
         return -1
 
 
+def _has_ctl(text: str) -> bool:
+    for ch in text:
+        if ch < " " or ch == "\x7f":
+            return True
+    return False
+
+
+def _skip_blanks(text: str, i: int, n: int) -> int:
+    while i < n and (text[i] == " " or text[i] == "\t"):
+        i += 1
+    return i
+
+
+def _quoted_span_end(header: str, start: int, n: int) -> int:
+    """For a value at ``start`` that is one quoted string followed only by blanks up to ";"
+    or the end, the index just past its closing DQUOTE; otherwise -1."""
+    i = _skip_blanks(header, start, n)
+    if i >= n or header[i] != '"':
+        return -1
+    i += 1
+    while i < n:
+        ch = header[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            end = i + 1
+            i = _skip_blanks(header, end, n)
+            return end if i == n or header[i] == ";" else -1
+        i += 1
+    return -1
+
+
 def parse_set_cookie(
     header: str,
 ) -> tuple[str, str, str, dict[str, Any], int | None, int | None] | None:
@@ -333,7 +368,15 @@ def parse_set_cookie(
     if eq < 0:
         return None  # RFC 6265 5.2 step 2: no "=" in the name-value-pair
     name = header[:eq].strip(" \t")
-    coded_value = header[eq + 1 : semi].strip(" \t")
+    coded_value = ""
+    if semi < n:
+        # A quoted value may hold ";" (aiohttp has always read `a="x;y"` so).
+        end = _quoted_span_end(header, eq + 1, n)
+        if end > semi:
+            coded_value = header[eq + 1 : end].strip(" \t")
+            semi = _skip_blanks(header, end, n)
+    if not coded_value:
+        coded_value = header[eq + 1 : semi].strip(" \t")
     if not name:
         return None
     for ch in name:
@@ -342,6 +385,8 @@ def parse_set_cookie(
     length = _utf8_length(coded_value)
     if length < 0 or length + len(name) > MAX_PAIR_LENGTH:
         return None
+    if "\t" in coded_value:
+        return None  # a tab inside the pair (aiohttp skips such a field too)
     value = unquote_value(coded_value)
     if value is not coded_value and not value.isprintable():
         # unquoting may produce control characters (\000 escapes): such a value cannot be sent
@@ -353,6 +398,7 @@ def parse_set_cookie(
     expires: int | None = None
     max_age: int | None = None
     pos = semi + 1
+    count = 0
     while pos < n:
         nxt = header.find(";", pos)
         if nxt < 0:
@@ -363,15 +409,28 @@ def parse_set_cookie(
             attr_value = ""
         else:
             key = header[pos:eq].strip(" \t").lower()
-            attr_value = header[eq + 1 : nxt].strip(" \t")
+            end = _quoted_span_end(header, eq + 1, n)
+            if end > 0:
+                # a quoted value: it may hold ";" and is unquoted (as aiohttp reads it)
+                nxt = _skip_blanks(header, end, n)
+                attr_value = unquote_value(header[eq + 1 : end].strip(" \t"))
+                if not attr_value.isprintable() and _has_ctl(attr_value):
+                    attr_value = "\x00"  # made unusable: dropped below
+            else:
+                attr_value = header[eq + 1 : nxt].strip(" \t")
         pos = nxt + 1
+        if not key:
+            continue
+        count += 1
+        if count > MAX_ATTRIBUTES:
+            break  # like Chromium (aiohttp takes 32 as well)
         if key not in _KNOWN_ATTRS:
             continue  # unknown attributes are ignored (RFC 6265 5.2 step 6)
         if key in _FLAG_ATTRS:
             attrs[key] = True  # a flag's value is ignored, as browsers do
             continue
         length = _utf8_length(attr_value)
-        if length < 0 or length > MAX_ATTRIBUTE_VALUE_LENGTH:
+        if length < 0 or length > MAX_ATTRIBUTE_VALUE_LENGTH or attr_value == "\x00":
             continue
         if key == "expires":
             ts = parse_cookie_date(attr_value)
@@ -485,8 +544,8 @@ def path_match(request_path: str, cookie_path: str) -> bool:
 class StoredCookie:
     """A cookie as a jar keeps it: its Morsel plus what selecting it needs, precomputed."""
 
-    __slots__ = ("morsel", "name", "domain", "path", "host_only", "secure", "expires",
-                 "created", "send", "order")
+    __slots__ = ("morsel", "name", "domain", "path", "path_key", "host_only", "secure",
+                 "expires", "created", "send", "send_len", "order", "access")
 
     def __init__(
         self, morsel: Morsel[str], name: str, domain: str, path: str, host_only: bool,
@@ -496,31 +555,27 @@ class StoredCookie:
         self.name = name
         self.domain = domain
         self.path = path
+        # aiohttp's identity for a cookie is (domain, path without trailing "/", name)
+        self.path_key = path.rstrip("/")
         self.host_only = host_only
         self.secure = bool(morsel["secure"])
         self.expires = expires
         self.created = created
         self.send: Morsel[str] | None = None  # the name=value-only Morsel a request carries
-        # Sending order (RFC 6265 5.4): longest path first, then earliest created, as one
-        # integer (creation counters stay far below 2**40) because ints compare fastest.
-        self.order = created - (len(path) << 40)
+        self.send_len = 0  # octets of "name=coded_value" in a Cookie header
+        self.access = 0  # when last stored or sent: least recently used goes first
+        # Specificity, as aiohttp ranks cookies: deeper domain, then longer path, then set
+        # later. One integer (creation counters stay below 2**40) as ints compare fastest.
+        depth = domain.count(".") + 1 if domain else 0
+        self.order = (min(depth, 2047) << 52) | (min(len(self.path_key), 4095) << 40) | created
 
 
 _SEND_ORDER = operator.attrgetter("order")
 _INF = float("inf")
-
-
-def _more_specific(a: StoredCookie, b: StoredCookie) -> bool:
-    # Among same-name matches one wins: longest path, then deepest domain, then oldest.
-    la = len(a.path)
-    lb = len(b.path)
-    if la != lb:
-        return la > lb
-    la = len(a.domain)
-    lb = len(b.domain)
-    if la != lb:
-        return la > lb
-    return a.created < b.created
+# aiohttp's limits on one request's Cookie header (its "Cookie: " prefix included)
+MAX_COOKIES_PER_REQUEST = 150
+MAX_COOKIE_HEADER_LENGTH = 8190
+_COOKIE_HEADER_PREFIX_LENGTH = 8
 
 
 def send_morsel(morsel: Morsel[str], quote: bool) -> Morsel[str]:
@@ -542,13 +597,19 @@ def select_cookies(
     now: float,
     quote: bool,
     expired: list[StoredCookie],
-) -> tuple[dict[str, Morsel[str]], float]:
-    """Pick the cookies to send from candidate buckets (RFC 6265 5.4).
+    limited: bool,
+    generation: int,
+) -> tuple[dict[str, Morsel[str]], float, list[StoredCookie]]:
+    """Pick the cookies to send from candidate buckets (RFC 6265 5.4, ordered as aiohttp).
 
     ``buckets`` pairs each candidate domain's cookies with whether that domain is the request
-    host itself (host-only cookies need it). Returns name -> Morsel in sending order, and the
-    time until which this answer stays right (the earliest expiry among those chosen).
-    Expired cookies met on the way are appended to ``expired`` for the jar to delete.
+    host itself (host-only cookies need it). For a name matched several times the most
+    specific cookie wins (deepest domain, then longest path, then the one set last). Returns
+    name -> Morsel, least specific first; the time until which this answer stays right (the
+    earliest expiry among those chosen); and the cookies chosen. ``limited`` applies
+    aiohttp's request limits (150 cookies, an 8190-octet header), admitting the most
+    specific cookies first. Expired cookies met on the way are appended to ``expired``.
+    The cookies chosen are stamped with ``generation`` (their last use) when it is not 0.
     """
     selected: dict[str, StoredCookie] = {}
     for bucket, exact in buckets:
@@ -564,7 +625,7 @@ def select_cookies(
                 continue
             name = entry.name
             prev = selected.get(name)
-            if prev is None or _more_specific(entry, prev):
+            if prev is None or entry.order > prev.order:
                 selected[name] = entry
     entries = list(selected.values())
     n = len(entries)
@@ -577,13 +638,40 @@ def select_cookies(
                 entries.sort(key=_SEND_ORDER)
                 break
             prev = entry
+    header_length = _COOKIE_HEADER_PREFIX_LENGTH - 2  # no "; " before the first
+    for entry in entries:
+        if entry.send is None:
+            entry.send = send_morsel(entry.morsel, quote)
+            length = _utf8_length(entry.name + "=" + entry.send.coded_value)
+            entry.send_len = length if length > 0 else 0
+        header_length += 2 + entry.send_len
+    if limited and (n > MAX_COOKIES_PER_REQUEST or header_length > MAX_COOKIE_HEADER_LENGTH):
+        # Over a limit: admit the most specific first, skipping any that would not fit.
+        admitted: list[StoredCookie] = []
+        header_length = _COOKIE_HEADER_PREFIX_LENGTH - 2
+        for i in range(n - 1, -1, -1):
+            if len(admitted) >= MAX_COOKIES_PER_REQUEST:
+                break
+            entry = entries[i]
+            if header_length + 2 + entry.send_len > MAX_COOKIE_HEADER_LENGTH:
+                continue
+            header_length += 2 + entry.send_len
+            admitted.append(entry)
+        admitted.reverse()
+        entries = admitted
     chosen: dict[str, Morsel[str]] = {}
     valid_until = _INF
     for entry in entries:
-        send = entry.send
-        if send is None:
-            send = entry.send = send_morsel(entry.morsel, quote)
-        chosen[entry.name] = send
+        chosen[entry.name] = entry.send
         if entry.expires is not None and entry.expires < valid_until:
             valid_until = entry.expires
-    return chosen, valid_until
+    if generation:
+        stamp_access(entries, generation)
+    return chosen, valid_until, entries
+
+
+def stamp_access(entries: Sequence[StoredCookie], generation: int) -> None:
+    """Record that these cookies were used at ``generation`` (eviction takes the oldest)."""
+    for entry in entries:
+        if entry.access < generation:
+            entry.access = generation

@@ -12,6 +12,9 @@ from ._compat import compiled_twin
 
 __all__ = (
     "IMPL",
+    "MAX_COOKIES_PER_REQUEST",
+    "MAX_COOKIE_HEADER_LENGTH",
+    "MAX_TIMESTAMP",
     "StoredCookie",
     "build_cookie_header",
     "default_path",
@@ -26,6 +29,7 @@ __all__ = (
     "quote_value",
     "select_cookies",
     "send_morsel",
+    "stamp_access",
     "unquote_value",
 )
 
@@ -33,6 +37,9 @@ __all__ = (
 
 # The reference functions first: their signatures are what type checkers see.
 from ._cookie_py import (  # noqa: E402
+    MAX_COOKIE_HEADER_LENGTH,
+    MAX_COOKIES_PER_REQUEST,
+    MAX_TIMESTAMP,
     StoredCookie,
     build_cookie_header,
     default_path,
@@ -47,6 +54,7 @@ from ._cookie_py import (  # noqa: E402
     quote_value,
     select_cookies,
     send_morsel,
+    stamp_access,
     unquote_value,
 )
 
@@ -72,4 +80,5 @@ if _cookie_c is not None:
     StoredCookie = _c.StoredCookie  # type: ignore[misc]
     select_cookies = _c.select_cookies
     send_morsel = _c.send_morsel
+    stamp_access = _c.stamp_access
     unquote_value = _c.unquote_value

@@ -4,23 +4,36 @@ Storage is indexed by cookie domain: ``filter_cookies`` walks the request host's
 (``a.b.example.com``, ``b.example.com``, ``example.com``, ``com``) and looks each up, so its cost
 depends on the cookies that could match, not on the size of the jar.
 
-Deliberate rules (RFC 6265 section 5.3, where aiohttp is looser):
+Otherwise it behaves as aiohttp 3.14's jar: the same limits (see MAX_COOKIES_* below), the
+same eviction order, the same sending order (least specific first; for one name the deepest
+domain, then the longest path, wins), the same JSON file layout.
+
+Deliberate rules where aiohttp is looser or slips (RFC 6265 section 5.3):
 - a Domain attribute must domain-match the response host, and must not be a public suffix
-  (see :data:`PUBLIC_SUFFIXES`) unless it equals the host, which then makes it host-only;
+  (see :data:`PUBLIC_SUFFIXES`) unless it equals the host, which then makes it host-only
+  (aiohttp takes ``Domain=com``);
+- Domain is compared case-insensitively (aiohttp refuses ``Domain=Example.COM``);
+- an Expires of exactly the epoch expires the cookie (aiohttp reads timestamp 0 as no date);
+- an invalid Max-Age or Expires is ignored, an earlier valid one still counts (RFC 6265
+  5.2.2; aiohttp lets the last one win and then drops it);
 - a strict jar (the default) accepts no cookies from IP-address hosts; ``unsafe=True`` does,
   and sends them back to that exact address only;
-- Max-Age wins over Expires; a cookie whose expiry has passed deletes the stored one.
+- Max-Age wins over Expires; a cookie whose expiry has passed deletes the stored one;
+- ``load`` never unpickles (aiohttp falls back to pickle files): JSON only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import json
+import math
 import os
 import pathlib
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from http.cookies import BaseCookie, CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
@@ -29,6 +42,9 @@ from typing import Any, Union
 from yarl import URL
 
 from .cookie_helpers import (
+    MAX_COOKIE_HEADER_LENGTH,
+    MAX_COOKIES_PER_REQUEST,
+    MAX_TIMESTAMP,
     StoredCookie,
     default_path,
     domain_match,
@@ -39,7 +55,9 @@ from .cookie_helpers import (
     parse_set_cookie,
     quote_value,
     select_cookies,
+    stamp_access,
 )
+from .public_suffixes import PUBLIC_SUFFIXES, is_public_suffix
 from .typedefs import LooseCookies, StrOrURL
 
 __all__ = ("PUBLIC_SUFFIXES", "CookieJar", "DummyCookieJar")
@@ -47,65 +65,38 @@ __all__ = ("PUBLIC_SUFFIXES", "CookieJar", "DummyCookieJar")
 PathLike = Union[str, "os.PathLike[str]"]
 ClearCookiePredicate = Callable[["Morsel[str]"], bool]
 
-# A small built-in public-suffix list: the common generic TLDs' second-level registries and
-# a few well-known shared hosting domains. Every single-label domain ("com", "local", ...) is
-# treated as a public suffix as well, so only multi-label suffixes need listing here. A cookie
-# whose Domain attribute is one of these is refused (unless it equals the response host), so a
-# site cannot set cookies for all of ``co.uk``. This is not the full Mozilla list on purpose:
-# the jar stays dependency-free; an unlisted suffix only loses this extra protection.
-PUBLIC_SUFFIXES: frozenset[str] = frozenset(
-    """
-    co.uk org.uk ac.uk gov.uk ltd.uk plc.uk me.uk net.uk nhs.uk sch.uk police.uk
-    com.au net.au org.au edu.au gov.au asn.au id.au
-    co.nz net.nz org.nz govt.nz ac.nz school.nz
-    co.jp ne.jp or.jp ac.jp go.jp ad.jp ed.jp gr.jp lg.jp
-    com.br net.br org.br gov.br edu.br
-    com.cn net.cn org.cn gov.cn edu.cn ac.cn
-    co.in net.in org.in gov.in ac.in firm.in gen.in ind.in
-    co.kr or.kr ne.kr go.kr ac.kr re.kr
-    com.tw net.tw org.tw gov.tw edu.tw idv.tw
-    com.hk net.hk org.hk gov.hk edu.hk idv.hk
-    com.sg net.sg org.sg gov.sg edu.sg
-    com.mx net.mx org.mx gob.mx edu.mx
-    com.ar net.ar org.ar gob.ar edu.ar
-    co.za net.za org.za gov.za ac.za web.za
-    com.tr net.tr org.tr gov.tr edu.tr
-    com.ru net.ru org.ru msk.ru spb.ru
-    co.il org.il net.il ac.il gov.il
-    com.ua net.ua org.ua gov.ua in.ua kiev.ua
-    co.id or.id ac.id go.id web.id
-    com.my net.my org.my gov.my edu.my
-    com.ph net.ph org.ph gov.ph edu.ph
-    com.vn net.vn org.vn gov.vn edu.vn
-    com.pl net.pl org.pl gov.pl edu.pl
-    co.at or.at ac.at gv.at
-    com.es org.es gob.es edu.es nom.es
-    co.it gov.it edu.it
-    com.de
-    github.io gitlab.io herokuapp.com appspot.com blogspot.com pages.dev workers.dev
-    netlify.app vercel.app web.app firebaseapp.com azurewebsites.net cloudfront.net
-    s3.amazonaws.com elasticbeanstalk.com fly.dev onrender.com
-    """.split()
-)
-
-# Limits that keep a hostile server from growing the jar without bound. RFC 6265 6.1 asks
-# for at least 50 per domain and 3000 in total; browsers allow 180 per domain. The total is
-# generous because a client may talk to very many hosts (the benchmark keeps 10,000).
+# aiohttp 3.14's limits, Firefox-style: a domain at MAX_COOKIES_PER_DOMAIN that gets a new
+# cookie is trimmed to COOKIE_QUOTA_PER_DOMAIN (expired, then non-Secure, least recently used
+# first); a jar at MAX_COOKIES_TOTAL is trimmed to COOKIE_QUOTA_TOTAL. One response stores
+# at most MAX_COOKIES_PER_RESPONSE cookies; a request sends at most MAX_COOKIES_PER_REQUEST
+# in at most MAX_COOKIE_HEADER_LENGTH octets (the most specific first).
 MAX_COOKIES_PER_DOMAIN = 180
-MAX_COOKIES_TOTAL = 30_000
-# Over the total limit, evict down to this fraction at once so eviction is amortised.
-_TOTAL_LOW_WATER = int(MAX_COOKIES_TOTAL * 0.9)
+COOKIE_QUOTA_PER_DOMAIN = 150
+MAX_COOKIES_TOTAL = 3300
+COOKIE_QUOTA_TOTAL = 3000
+MAX_COOKIES_PER_RESPONSE = 50
+# aiohttp's private names for them, which its users' tests reach for
+_MAX_COOKIES_PER_DOMAIN = MAX_COOKIES_PER_DOMAIN
+_COOKIE_QUOTA_PER_DOMAIN = COOKIE_QUOTA_PER_DOMAIN
+_MAX_COOKIES_TOTAL = MAX_COOKIES_TOTAL
+_COOKIE_QUOTA_TOTAL = COOKIE_QUOTA_TOTAL
+_MAX_COOKIES_PER_REQUEST = MAX_COOKIES_PER_REQUEST
+_MAX_COOKIE_HEADER_LENGTH = MAX_COOKIE_HEADER_LENGTH
+_COOKIE_HEADER_PREFIX_LENGTH = len("Cookie: ")
 
 _MEMO_LIMIT = 512
 _RESERVED = frozenset(Morsel._reserved)  # type: ignore[attr-defined]
 # http.cookies' legal-key characters: what Morsel.set accepts for a name given as a string
 _LEGAL_KEY = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]+").fullmatch
 _SECURE_SCHEMES = frozenset(("https", "wss"))
+# not saved: the absolute expiry is, as aiohttp does
+_RELATIVE_EXPIRY_ATTRS = frozenset(("max-age", "expires"))
+_INF = float("inf")
 _EMPTY_URL = URL()
 
 
-def _is_public_suffix(domain: str) -> bool:
-    return "." not in domain or domain in PUBLIC_SUFFIXES
+def _now() -> float:
+    return time.time()
 
 
 def _has_ctl(text: str) -> bool:
@@ -113,6 +104,68 @@ def _has_ctl(text: str) -> bool:
         if ch < " " or ch == "\x7f":
             return True
     return False
+
+
+def _recency(entry: StoredCookie) -> tuple[int, int]:
+    return entry.access, entry.created
+
+
+def _recency_in_domain(entry: StoredCookie) -> tuple[int, str, str]:
+    return entry.access, entry.path_key, entry.name
+
+
+def _can_send(morsel: Morsel[str]) -> bool:
+    """Whether the cookie can be written to a Cookie header: no CTLs, and UTF-8 text."""
+    return _sendable(f"{morsel.key}={morsel.value}{morsel.coded_value}")
+
+
+def _sendable(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable()  # printable ASCII: no CTL; else there is one
+    if _has_ctl(text):
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates
+        return False
+    return True
+
+
+def _creation(entry: StoredCookie) -> int:
+    return entry.created
+
+
+def _stamp(memo: list[Any]) -> None:
+    """Give a memoised selection's cookies the generation of its last use, if later."""
+    generation = memo[3]
+    if generation:
+        stamp_access(memo[2], generation)
+        memo[3] = 0
+
+
+class _CookiesView(Mapping[tuple[str, str], SimpleCookie]):
+    """aiohttp's ``CookieJar.cookies`` layout, computed from the jar on each access."""
+
+    __slots__ = ("_jar",)
+
+    def __init__(self, jar: CookieJar) -> None:
+        self._jar = jar
+
+    def _snapshot(self) -> dict[tuple[str, str], SimpleCookie]:
+        out: dict[tuple[str, str], SimpleCookie] = {}
+        for entry in self._jar._entries():
+            dict.__setitem__(out.setdefault((entry.domain, entry.path_key), SimpleCookie()),
+                             entry.name, entry.morsel)
+        return out
+
+    def __getitem__(self, key: tuple[str, str]) -> SimpleCookie:
+        return self._snapshot()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._snapshot())
+
+    def __len__(self) -> int:
+        return len(self._snapshot())
 
 
 class CookieJar:
@@ -125,6 +178,28 @@ class CookieJar:
     extension) replaces ``time.time`` for expiry, for tests. ``loop`` is accepted and ignored.
     """
 
+    # aiohttp's switch for its limits (its per-request jars turn them off)
+    _limits_enabled = True
+
+    # aiohttp's public class attributes: the RFC 6265 5.1.1 date grammar as regexes (our
+    # parser is parse_cookie_date; these are for code that reads them) and the latest time.
+    DATE_TOKENS_RE = re.compile(
+        r"[\x09\x20-\x2F\x3B-\x40\x5B-\x60\x7B-\x7E]*"  # delimiters
+        r"(?P<token>[\x00-\x08\x0A-\x1F\d:a-zA-Z\x7F-\xFF]+)"  # one date-token
+    )
+    DATE_HMS_TIME_RE = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})")
+    DATE_DAY_OF_MONTH_RE = re.compile(r"(\d{1,2})")
+    DATE_MONTH_RE = re.compile(
+        "(jan)|(feb)|(mar)|(apr)|(may)|(jun)|(jul)|(aug)|(sep)|(oct)|(nov)|(dec)", re.I
+    )
+    DATE_YEAR_RE = re.compile(r"(\d{2,4})")
+    MAX_TIME = MAX_TIMESTAMP - 1
+    SUB_MAX_TIME = MAX_TIME - 1
+
+    # what aiohttp's own tests reach for
+    _parse_date = staticmethod(parse_cookie_date)
+    _is_domain_match = staticmethod(domain_match)
+
     def __init__(
         self,
         *,
@@ -132,7 +207,7 @@ class CookieJar:
         quote_cookie: bool = True,
         treat_as_secure_origin: StrOrURL | Iterable[StrOrURL] | None = None,
         loop: Any = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._unsafe = unsafe
         self._quote_cookie = quote_cookie
@@ -145,7 +220,14 @@ class CookieJar:
         self._treat_as_secure_origin: frozenset[URL] = frozenset(
             URL(o).origin() if isinstance(o, str) else o.origin() for o in origins
         )
-        self._clock = clock
+        # time.time looked up per call, so that freezegun & co. can move the jar's clock
+        self._clock = clock if clock is not None else _now
+        if loop is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                pass  # aiohttp needs a loop here; a jar of ours never uses it
+        self._loop = loop
         self._reset()
 
     def _reset(self) -> None:
@@ -155,11 +237,19 @@ class CookieJar:
         self._count = 0
         self._expiry_heap: list[tuple[float, int, StoredCookie]] = []
         self._seq = itertools.count()
-        self._bump()
+        # Recency for eviction: every store and every request stamps the cookies it used
+        # with the next generation, as aiohttp (after Firefox) does.
+        self._generation = 0
+        self._selections: dict[tuple[str, str, bool], list[Any]] = {}
 
     def _bump(self) -> None:
-        # Any change to the stored cookies invalidates the memoised selections.
-        self._selections: dict[tuple[str, str, bool], tuple[float, dict[str, Morsel[str]]]] = {}
+        # Any change to the stored cookies invalidates the memoised selections; the requests
+        # answered from them stamp their cookies now (see _touch).
+        selections = self._selections
+        if selections:
+            for memo in selections.values():
+                _stamp(memo)
+            self._selections = {}
 
     # --- properties aiohttp exposes -----------------------------------------------------
     @property
@@ -176,20 +266,17 @@ class CookieJar:
 
     @property
     def cookies(self) -> MappingProxyType[tuple[str, str], SimpleCookie]:
-        """A snapshot: ``(domain, path) -> SimpleCookie`` of the stored cookies."""
-        out: dict[tuple[str, str], SimpleCookie] = {}
-        for entry in self._entries():
-            dict.__setitem__(out.setdefault((entry.domain, entry.path), SimpleCookie()),
-                             entry.name, entry.morsel)
-        return MappingProxyType(out)
+        """A live read-only view: ``(domain, path without trailing "/") -> SimpleCookie``."""
+        return MappingProxyType(_CookiesView(self))
 
     @property
     def host_only_cookies(self) -> frozenset[tuple[str, str, str]]:
-        return frozenset((e.domain, e.path, e.name) for e in self._entries() if e.host_only)
+        return frozenset((e.domain, e.path_key, e.name) for e in self._entries() if e.host_only)
 
     # --- container protocol -------------------------------------------------------------
     def __len__(self) -> int:
-        self._do_expiration()
+        # As aiohttp: a count, not a sweep (filter_cookies, update_cookies and iteration
+        # drop the expired cookies).
         return self._count
 
     def __iter__(self) -> Iterator[Morsel[str]]:
@@ -205,6 +292,8 @@ class CookieJar:
         """Store cookies (a Mapping, a SimpleCookie or pairs; values str or Morsel).
 
         ``response_url`` is where they came from; without it they are sent to every host.
+        A cookie that could not be written to a Cookie header (control characters, text
+        that is not UTF-8) is dropped, as aiohttp does.
         """
         host = response_url.raw_host
         if host and not self._unsafe and is_ip_address(host):
@@ -212,40 +301,53 @@ class CookieJar:
         items = cookies.items() if isinstance(cookies, Mapping) else cookies
         for name, cookie in items:
             if isinstance(cookie, Morsel):
+                if cookie.key is None:
+                    continue  # a blank Morsel(): nothing that could be sent
                 # a copy: never keep (and later mutate) the caller's Morsel
                 morsel = make_morsel(cookie.key, cookie.value, cookie.coded_value, cookie)
-                if _has_ctl(morsel.key + morsel.value + morsel.coded_value):
-                    continue  # could not be sent without corrupting the Cookie header
+                if not _can_send(morsel):
+                    continue
                 max_age = parse_max_age(str(morsel["max-age"]))
                 if max_age is None:
                     morsel["max-age"] = ""
                 expires = parse_cookie_date(str(morsel["expires"]))
                 if expires is None:
                     morsel["expires"] = ""
+                self._store(name, morsel, host, response_url, expires, max_age)
             else:
                 # the name is checked as Morsel.set would (aiohttp raises CookieError too)
                 if name.lower() in _RESERVED or _LEGAL_KEY(name) is None:
                     raise CookieError(f"Illegal key {name!r}")
                 text = str(cookie)
+                if not (text.isascii() and text.isprintable()) and not _sendable(text):
+                    continue  # the name passed _LEGAL_KEY: only the value can be unsendable
                 morsel = make_morsel(name, text, quote_value(text), None)
-                max_age = expires = None
-            self._store(name, morsel, host, response_url, expires, max_age)
+                self._store(name, morsel, host, response_url, None, None)
+        self._do_expiration()
 
     def update_cookies_from_headers(self, headers: Sequence[str], response_url: URL) -> None:
-        """Parse raw Set-Cookie values and store the valid cookies (malformed ones are skipped)."""
+        """Parse raw Set-Cookie values and store the valid cookies (malformed ones are skipped).
+
+        Like aiohttp, only the first ``MAX_COOKIES_PER_RESPONSE`` well-formed fields count.
+        """
         host = response_url.raw_host
         if host and not self._unsafe and is_ip_address(host):
             return
+        taken = 0
         for header in headers:
             parsed = parse_set_cookie(header)
             if parsed is not None:
+                if taken >= MAX_COOKIES_PER_RESPONSE and self._limits_enabled:
+                    break
+                taken += 1
                 name, value, coded, attrs, expires, max_age = parsed
                 self._store(name, make_morsel(name, value, coded, attrs), host, response_url,
                             expires, max_age)
+        self._do_expiration()
 
     def _store(
         self, name: str, morsel: Morsel[str], host: str | None, response_url: URL,
-        expires_at: int | None, max_age: int | None,
+        expires_at: float | None, max_age: int | None,
     ) -> None:
         domain = morsel["domain"]
         if domain:
@@ -259,7 +361,7 @@ class CookieJar:
             if host:
                 if not domain_match(domain, host):
                     return  # a cookie for another site
-                if _is_public_suffix(domain):
+                if is_public_suffix(domain):
                     if domain != host:
                         return  # e.g. Domain=co.uk: would reach every site under it
                     host_only = True
@@ -280,26 +382,33 @@ class CookieJar:
         elif expires_at is not None:
             expires = expires_at
 
-        key = (path, name)
+        key = (path.rstrip("/"), name)  # aiohttp's identity: "/a" and "/a/" are one cookie
         bucket = self._domains.get(domain)
-        old = bucket.pop(key, None) if bucket is not None else None
-        if old is not None:
-            self._count -= 1
-            if self._selections:
-                self._bump()
-        if expires is not None and expires <= self._clock():
-            # An expiry in the past is how servers delete a cookie: it is not stored.
-            if bucket is not None and not bucket:
-                del self._domains[domain]
-            return
+        old = bucket.get(key) if bucket is not None else None
+        # An expiry in the past is how servers delete a cookie. Such a cookie (as in Firefox)
+        # never evicts another; it is stored, and swept when the update ends, so that (as in
+        # aiohttp) one set again in the same response keeps its place in the sending order.
+        if (
+            old is None
+            and self._limits_enabled
+            and (
+                (bucket is not None and len(bucket) >= MAX_COOKIES_PER_DOMAIN)
+                or self._count >= MAX_COOKIES_TOTAL
+            )
+            and (expires is None or expires > self._clock())
+        ):
+            if not self._make_room(domain, bool(morsel["secure"])):
+                return  # the domain is full of Secure cookies: a plain one may not evict them
+            bucket = self._domains.get(domain)
         if bucket is None:
             bucket = self._domains[domain] = {}
-        elif old is None and len(bucket) >= MAX_COOKIES_PER_DOMAIN:
-            if not self._evict_from(bucket, bool(morsel["secure"])):
-                return  # the domain is full of Secure cookies: a plain one may not evict them
+        if old is not None:
+            self._count -= 1
         # A replacement keeps the old creation time (RFC 6265 5.3 step 11.3): sending order.
         created = old.created if old is not None else next(self._seq)
         entry = StoredCookie(morsel, name, domain, path, host_only, expires, created)
+        self._generation += 1
+        entry.access = self._generation
         bucket[key] = entry
         self._count += 1
         if self._selections:
@@ -311,8 +420,6 @@ class CookieJar:
                 # Replaced and evicted cookies leave stale heap items behind (a server that
                 # re-sets one Max-Age cookie on every response would grow it forever).
                 self._rebuild_expiry_heap()
-        if self._count > MAX_COOKIES_TOTAL:
-            self._purge()
 
     def _rebuild_expiry_heap(self) -> None:
         seq = self._seq
@@ -320,41 +427,49 @@ class CookieJar:
         heapq.heapify(heap)
         self._expiry_heap = heap
 
-    def _evict_from(self, bucket: dict[tuple[str, str], StoredCookie], secure: bool) -> bool:
-        """Make room in a full domain; False when the new cookie must be dropped instead.
+    def _make_room(self, domain: str, secure: bool) -> bool:
+        """Make room for a new cookie; False when it must be dropped instead.
 
-        Expired cookies go first, then the least recently set non-Secure one. Secure cookies
-        are only evicted for another Secure cookie (as Firefox and aiohttp do), so a plain-http
-        response cannot flush a site's Secure session cookies by flooding the jar.
+        As aiohttp (after Firefox's CookieStorage): a full domain loses its expired cookies,
+        then its least recently used non-Secure ones, down to one under its quota. Secure
+        cookies are only evicted for another Secure cookie, so a plain-http response cannot
+        flush a site's Secure session cookies by flooding the jar. A full jar loses its
+        expired, then least recently used, cookies down to its quota.
         """
-        now = self._clock()
-        stale = [k for k, e in bucket.items() if e.expires is not None and e.expires <= now]
-        if not stale:
-            # dicts keep insertion order: the first found is the least recently set
-            victim = next((k for k, e in bucket.items() if not e.secure), None)
-            if victim is None:
-                if not secure:
-                    return False
-                victim = next(iter(bucket))
-            stale = [victim]
-        for k in stale:
-            del bucket[k]
-        self._count -= len(stale)
-        self._bump()
+        self._bump()  # settle the recency of cookies sent from memoised selections
+        bucket = self._domains.get(domain)
+        if bucket is None or len(bucket) < MAX_COOKIES_PER_DOMAIN:
+            self._purge()
+            return True
+        self._do_expiration()
+        bucket = self._domains.get(domain)
+        count = len(bucket) if bucket is not None else 0
+        excess = count - COOKIE_QUOTA_PER_DOMAIN + 1
+        if bucket is None or excess <= 0:
+            return True
+        candidates = [e for e in bucket.values() if not e.secure]
+        if not candidates:
+            if count < MAX_COOKIES_PER_DOMAIN:  # expiry freed a slot
+                return True
+            if not secure:
+                return False
+            candidates = list(bucket.values())
+        candidates.sort(key=_recency_in_domain)
+        self._delete(candidates[:excess])
         return True
 
     def _purge(self) -> None:
-        """Over the total limit: drop expired cookies, then the oldest, to the low-water mark."""
+        """Over the total limit: drop expired, then least recently used, cookies to quota."""
         self._do_expiration()
-        excess = self._count - _TOTAL_LOW_WATER
+        excess = self._count - COOKIE_QUOTA_TOTAL
         if excess > 0:
-            victims = heapq.nsmallest(excess, self._entries(), key=lambda e: e.created)
+            victims = heapq.nsmallest(excess, self._entries(), key=_recency)
             self._delete(victims)
 
     def _delete(self, entries: Iterable[StoredCookie]) -> None:
         for entry in entries:
             bucket = self._domains.get(entry.domain)
-            key = (entry.path, entry.name)
+            key = (entry.path_key, entry.name)
             if bucket is not None and bucket.get(key) is entry:
                 del bucket[key]
                 self._count -= 1
@@ -378,33 +493,57 @@ class CookieJar:
     def filter_cookies(self, request_url: URL = _EMPTY_URL) -> BaseCookie[str]:
         """The cookies to send to ``request_url``, as name -> Morsel (name and value only).
 
-        Most specific first (longest path, then oldest, as RFC 6265 5.4 orders them); for a
-        name present at several paths/domains only the most specific is kept.
+        As aiohttp: for a name present at several domains/paths only the most specific is
+        kept (deepest domain, then longest path); they come least specific first. At most
+        ``MAX_COOKIES_PER_REQUEST`` cookies in ``MAX_COOKIE_HEADER_LENGTH`` octets are
+        returned, the most specific admitted first.
         """
         filtered: BaseCookie[str] = BaseCookie()
         if not self._count:
             return filtered
         if type(request_url) is not URL:
+            warnings.warn(
+                "filter_cookies expects yarl.URL instances only, "
+                f"and will stop working in 4.x, got {type(request_url)}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             request_url = URL(request_url)
+        now = self._clock()
+        heap = self._expiry_heap
+        if heap and heap[0][0] <= now:
+            self._do_expiration()  # as aiohttp, every expired cookie goes, not only these
+            if not self._count:
+                return filtered
         host = request_url.raw_host or ""
         secure = request_url.scheme in _SECURE_SCHEMES
-        if not secure and self._treat_as_secure_origin and host:
-            secure = request_url.origin() in self._treat_as_secure_origin
+        if not secure and self._treat_as_secure_origin:
+            try:
+                secure = request_url.origin() in self._treat_as_secure_origin
+            except ValueError:  # a relative URL has no origin
+                secure = False
         req_path = request_url.path or "/"
-        now = self._clock()
         # Sessions ask again and again for the same few URLs: the selection for a
         # (host, path, secure) is memoised until the jar changes or a chosen cookie expires.
         memo_key = (host, req_path, secure)
-        memo = self._selections.get(memo_key)
-        if memo is not None and now < memo[0]:
-            dict.update(filtered, memo[1])
-            return filtered
+        selections = self._selections
+        memo = selections.get(memo_key)
+        limited = self._limits_enabled
+        if memo is not None:
+            if now < memo[0]:
+                if limited:
+                    self._generation += 1
+                    memo[3] = self._generation  # its cookies were used now (see _stamp)
+                dict.update(filtered, memo[1])
+                return filtered
+            if memo[3]:
+                _stamp(memo)  # about to be replaced: settle its last use first
+        if len(selections) >= _MEMO_LIMIT:
+            self._bump()  # many distinct URLs: start over rather than grow
+            selections = self._selections
         domains = self._domains
-        # (bucket, exact host?) pairs that can hold matching cookies
+        # (bucket, exact host?) pairs that can hold matching cookies, least specific first
         buckets: list[tuple[dict[tuple[str, str], StoredCookie], bool]] = []
-        shared = domains.get("")
-        if shared is not None:
-            buckets.append((shared, True))
         if host:
             if is_ip_address(host):
                 # An address has no parent domains; its cookies exist only in unsafe jars.
@@ -422,25 +561,30 @@ class CookieJar:
                     if dot < 0 or dot == len(d) - 1:  # "com." must not lead to "" (shared)
                         break
                     d = d[dot + 1 :]
+                buckets.reverse()
+        shared = domains.get("")
+        if shared is not None:
+            buckets.insert(0, (shared, True))
         if not buckets:
-            self._memoise(memo_key, float("inf"), {})
+            selections[memo_key] = [_INF, {}, [], 0]
             return filtered
         expired: list[StoredCookie] = []
-        chosen, valid_until = select_cookies(
-            buckets, req_path, secure, now, self._quote_cookie, expired
+        generation = 0
+        if limited:
+            self._generation += 1
+            generation = self._generation
+        chosen, valid_until, entries = select_cookies(
+            buckets, req_path, secure, now, self._quote_cookie, expired, limited, generation
         )
         if expired:
-            self._delete(expired)
-        self._memoise(memo_key, valid_until, chosen)
+            self._delete(expired)  # this clears the memo: store into the fresh one
+            selections = self._selections
+        # a memo: [valid until, name -> Morsel, the cookies, generation of its last use
+        # not yet stamped on them (0: none)]
+        selections[memo_key] = [valid_until, chosen, entries, 0]
         # BaseCookie.__setitem__ would re-encode a Morsel's value: store them as built
         dict.update(filtered, chosen)
         return filtered
-
-    def _memoise(self, key: tuple[str, str, bool], valid_until: float,
-                 chosen: dict[str, Morsel[str]]) -> None:
-        if len(self._selections) >= _MEMO_LIMIT:
-            self._selections.clear()  # many distinct URLs: start over rather than grow
-        self._selections[key] = (valid_until, chosen)
 
     # --- removing -----------------------------------------------------------------------
     def clear(self, predicate: ClearCookiePredicate | None = None) -> None:
@@ -462,95 +606,105 @@ class CookieJar:
 
     # --- persistence (JSON, never pickle) -----------------------------------------------
     def save(self, file_path: PathLike) -> None:
-        """Write every cookie, with all attributes, host-only flag and absolute expiry, as JSON.
+        """Write every cookie as JSON, in aiohttp 3.14's layout (so either library loads it).
 
+        ``{"domain|path": {name: {"key", "value", "coded_value", attributes...,
+        "host_only"?, "expires_timestamp"?}}}``; the expiry is saved as an absolute time.
         The file is created with mode 0600: cookies are often credentials.
         """
         self._do_expiration()
-        records = []
-        for e in sorted(self._entries(), key=lambda e: e.created):
+        data: dict[str, dict[str, dict[str, Any]]] = {}
+        for e in sorted(self._entries(), key=_creation):
             m = e.morsel
-            attrs = {k: v for k, v in dict.items(m) if v not in ("", False, None)}
-            records.append({
-                "name": e.name, "key": m.key, "value": m.value, "coded_value": m.coded_value,
-                "domain": e.domain, "path": e.path, "host_only": e.host_only,
-                "expires": e.expires, "attrs": attrs,
-            })
-        data = {"format": "aiohttp_fast.cookiejar", "version": 1, "cookies": records}
+            record: dict[str, Any] = {"key": m.key, "value": m.value,
+                                      "coded_value": m.coded_value}
+            for attr, value in dict.items(m):
+                if value and attr not in _RELATIVE_EXPIRY_ATTRS:
+                    record[attr] = value
+            if e.host_only:
+                record["host_only"] = True
+            if e.expires is not None:
+                record["expires_timestamp"] = e.expires
+            data.setdefault(f"{e.domain}|{e.path_key}", {})[e.name] = record
+        # Created 0600; an existing file keeps the mode its owner gave it (as in aiohttp).
         fd = os.open(os.fspath(file_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # also tighten a file that already existed
-        except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
-            pass
         with open(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1)
+            json.dump(data, f, indent=2)
 
     def load(self, file_path: PathLike) -> None:
-        """Replace the jar's contents with a file written by :meth:`save`.
+        """Replace the jar's contents with a JSON file written by :meth:`save` or by aiohttp.
 
-        Also reads aiohttp's JSON format. A malformed file raises ValueError and leaves the
-        jar unchanged; cookies that expired since they were saved are dropped.
+        Loaded cookies pass the same rules as :meth:`update_cookies` (limits included) and
+        start with fresh recency; cookies that expired since are dropped. A malformed file
+        raises (as aiohttp's ``load`` would) and leaves the jar unchanged. aiohttp's legacy
+        pickle files are refused with ValueError: unpickling runs code from the file.
         """
-        text = pathlib.Path(file_path).read_text(encoding="utf-8")
-        data = json.loads(text)
-        fresh = CookieJar(unsafe=self._unsafe, quote_cookie=self._quote_cookie,
-                          treat_as_secure_origin=self._treat_as_secure_origin, clock=self._clock)
+        raw = pathlib.Path(file_path).read_bytes()
         try:
-            if isinstance(data, dict) and data.get("format") == "aiohttp_fast.cookiejar":
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(
+                "not a JSON cookie jar file (pickled jars are never loaded)"
+            ) from exc
+        fresh = type(self)(unsafe=self._unsafe, quote_cookie=self._quote_cookie,
+                           treat_as_secure_origin=self._treat_as_secure_origin,
+                           clock=self._clock)
+        if isinstance(data, dict) and data.get("format") == "aiohttp_fast.cookiejar":
+            try:  # the layout of our first releases
                 for rec in data["cookies"]:
                     fresh._load_record(rec)
-            elif isinstance(data, dict):
-                fresh._load_aiohttp_json(data)
-            else:
-                raise ValueError("not a cookie jar file")
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"malformed cookie jar file: {exc!r}") from exc
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise ValueError(f"malformed cookie jar file: {exc!r}") from exc
+        elif isinstance(data, dict):
+            fresh._load_aiohttp_json(data)
+        else:
+            raise ValueError("not a cookie jar file")
+        fresh._do_expiration()
         self._domains = fresh._domains
         self._count = fresh._count
         self._expiry_heap = fresh._expiry_heap
         self._seq = fresh._seq
-        self._bump()
+        self._generation = fresh._generation
+        self._selections = {}
 
     def _load_record(self, rec: Mapping[str, Any]) -> None:
-        expires = rec["expires"]
-        if expires is not None:
-            expires = float(expires)
-            if expires <= self._clock():
-                return
-        attrs = {k: v for k, v in rec["attrs"].items() if k in Morsel._reserved}  # type: ignore[attr-defined]
-        morsel = make_morsel(str(rec["key"]), str(rec["value"]), str(rec["coded_value"]), attrs)
-        domain, path, name = str(rec["domain"]), str(rec["path"]), str(rec["name"])
-        if _has_ctl(morsel.key + morsel.value + morsel.coded_value + domain + path):
-            raise ValueError(f"cookie {name!r}: control characters")
-        morsel["domain"], morsel["path"] = domain, path
-        self._insert(StoredCookie(morsel, name, domain, path, bool(rec["host_only"]), expires,
-                            next(self._seq)))
+        attrs = {k: v for k, v in rec["attrs"].items() if k in _RESERVED}
+        domain, path = str(rec["domain"]), str(rec["path"])
+        attrs["path"] = path
+        attrs["domain"] = "" if rec["host_only"] else domain
+        self._load_cookie(str(rec["name"]), str(rec["key"]), str(rec["value"]),
+                          str(rec["coded_value"]), attrs, domain, rec["expires"],
+                          repr(domain + "|" + path))
 
     def _load_aiohttp_json(self, data: Mapping[str, Any]) -> None:
-        # aiohttp's layout: {"domain|path": {name: {"key", "value", "coded_value", attrs...,
-        # "host_only"?, "expires_timestamp"?}}}
         for compound, cookies in data.items():
-            domain, _, path = compound.partition("|")
+            domain, _, _ = compound.partition("|")
             for name, rec in cookies.items():
                 attrs = {k: v for k, v in rec.items()
-                         if k in Morsel._reserved and k not in ("max-age", "expires")}  # type: ignore[attr-defined]
-                self._load_record({
-                    "name": name, "key": rec["key"], "value": rec["value"],
-                    "coded_value": rec["coded_value"], "domain": rec.get("domain") or domain,
-                    "path": rec.get("path") or path or "/", "attrs": attrs,
-                    "host_only": bool(rec.get("host_only")),
-                    "expires": rec.get("expires_timestamp"),
-                })
+                         if k in _RESERVED and k not in _RELATIVE_EXPIRY_ATTRS}
+                if rec.get("host_only"):
+                    attrs["domain"] = ""  # becomes host-only for the domain again
+                self._load_cookie(name, rec["key"], rec["value"], rec["coded_value"], attrs,
+                                  domain, rec.get("expires_timestamp"), repr(compound))
 
-    def _insert(self, entry: StoredCookie) -> None:
-        bucket = self._domains.setdefault(entry.domain, {})
-        key = (entry.path, entry.name)
-        if key not in bucket:
-            self._count += 1
-        bucket[key] = entry
-        self._bump()
-        if entry.expires is not None:
-            heapq.heappush(self._expiry_heap, (entry.expires, next(self._seq), entry))
+    def _load_cookie(self, name: str, key: str, value: str, coded_value: str,
+                     attrs: dict[str, Any], domain: str, expires: Any, where: str) -> None:
+        deadline: float | None = None
+        if expires is not None:
+            try:
+                deadline = float(expires)
+                if not math.isfinite(deadline):
+                    raise ValueError(expires)
+            except (OverflowError, TypeError, ValueError) as exc:
+                raise ValueError(f"Cookie {name!r} in {where}: "
+                                 "expiration timestamp must be a finite number") from exc
+        morsel = make_morsel(key, value, coded_value, None)
+        for attr, attr_value in attrs.items():
+            morsel[attr] = attr_value  # Morsel's own checks, as aiohttp's load runs them
+        if not _can_send(morsel):
+            return
+        url = URL.build(scheme="https", host=domain) if domain else _EMPTY_URL
+        self._store(name, morsel, url.raw_host, url, deadline, None)
 
 
 class DummyCookieJar:

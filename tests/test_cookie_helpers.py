@@ -287,11 +287,12 @@ _SEL_PATHS = ["/", "/a", "/a/", "/a/b", "/ab"]
     st.sampled_from(_SEL_PATHS + ["/a/b/c", "/x"]),
     st.booleans(),
     st.booleans(),
+    st.booleans(),
 )
 @settings(max_examples=300, deadline=None)
 def test_select_cookies_twins_agree(
     specs: list[tuple[str, str, str, bool, bool, float | None]],
-    req_path: str, secure: bool, quote: bool,
+    req_path: str, secure: bool, quote: bool, limited: bool,
 ) -> None:
     impls = [_cookie_py] + [m for m in [compiled_cookie_module()] if m is not None]
     results = []
@@ -305,8 +306,8 @@ def test_select_cookies_twins_agree(
             )
         candidates = [(b, d == "www.h.com") for d, b in sorted(buckets.items())]
         expired: list[object] = []
-        chosen, valid_until = impl.select_cookies(candidates, req_path, secure, 100.0, quote,
-                                                  expired)
+        chosen, valid_until, _ = impl.select_cookies(candidates, req_path, secure, 100.0,
+                                                     quote, expired, limited, 7)
         results.append((
             [(n, m.key, m.value, m.coded_value) for n, m in chosen.items()],
             valid_until,
