@@ -21,6 +21,7 @@ from yarl import URL
 from . import hdrs
 from .auth import BasicAuth
 from .client_exceptions import (
+    ClientConnectionError,
     ClientConnectionResetError,
     ClientOSError,
     InvalidUrlClientError,
@@ -32,6 +33,7 @@ from .client_request import ClientRequest, json_body
 from .client_response import ClientResponse
 from .connector import TCPConnector
 from .cookiejar import CookieJar
+from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, HttpVersion11
 from .proxy_env import (
     basicauth_from_netrc,
@@ -54,6 +56,7 @@ _NO_TRACES: tuple[Any, ...] = ()
 _RETRYABLE = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
 _REQUEST_INIT = ClientRequest.__init__
 _REQUEST_SEND = ClientRequest.send
+_RESPONSE_START = ClientResponse.start
 _PARSED_URLS: dict[str, URL] = {}
 
 
@@ -198,6 +201,7 @@ class ClientSession:
         "_response_class",
         "_version",
         "_closed",
+        "_retry_connection",
         "__weakref__",
     )
 
@@ -289,6 +293,8 @@ class ClientSession:
         self._request_class = request_class
         self._response_class = response_class
         self._version = version
+        # aiohttp's test client sets this False to turn the stale keep-alive retry off
+        self._retry_connection = True
         self._closed = False
 
     @staticmethod
@@ -734,8 +740,16 @@ class ClientSession:
                     resp = req._send_now(conn, read_options)  # no coroutine when none is needed
                 if resp is None:
                     resp = await req.send(conn, read_options)
-                await resp.start(conn)
-                return resp
+                if type(resp).start is not _RESPONSE_START:
+                    await resp.start(conn)
+                    return resp
+                # ClientResponse.start() inlined: one coroutine fewer per request
+                waiter = resp._bind(conn)
+                try:
+                    message = await waiter
+                except (ClientConnectionError, HttpProcessingError) as exc:
+                    raise resp._head_failed(exc)  # noqa: B904 - its cause is set
+                return resp._head_received(message)
             except _RETRYABLE:
                 reused = getattr(conn, "is_reused", False)
                 protocol = conn.protocol
@@ -745,6 +759,7 @@ class ClientSession:
                 if (
                     not retried
                     and reused
+                    and self._retry_connection
                     and req.is_idempotent
                     and protocol is not None
                     and not protocol.response_started

@@ -181,26 +181,46 @@ class ClientResponse:
 
     async def start(self, connection: Any) -> ClientResponse:
         """Wait for the response head on ``connection``; the body streams into ``content``."""
+        waiter = self._bind(connection)
+        try:
+            message = await waiter
+        except (ClientConnectionError, HttpProcessingError) as exc:
+            raise self._head_failed(exc)  # noqa: B904 - its cause is set
+        return self._head_received(message)
+
+    # start() in three synchronous steps around the one await, so the session can run them
+    # without a coroutine of their own: _bind, await the returned future, _head_received.
+
+    def _bind(self, connection: Any) -> Any:
+        """Take ``connection``; returns the future of the response head."""
         self._connection = connection
-        protocol = self._protocol = connection.protocol
+        self._protocol = connection.protocol
         self._closed = False
         waiter = self._head_waiter
         self._head_waiter = None
-        try:
-            message = await waiter  # type: ignore[misc]
-        except ClientConnectionError as exc:
-            if self._writer_exc is not None:
-                # the body failed first; that is the error worth reporting
-                raise self._writer_exc from exc
-            raise
-        except HttpProcessingError as exc:
-            raise ClientResponseError(
+        return waiter
+
+    def _head_failed(self, exc: BaseException) -> BaseException:
+        """What to raise when waiting for the head failed with ``exc``."""
+        if isinstance(exc, HttpProcessingError):
+            err: BaseException = ClientResponseError(
                 self.request_info,
                 self._history,
                 status=exc.code,
                 message=exc.message,
                 headers=None,
-            ) from exc
+            )
+            err.__cause__ = exc
+            return err
+        if self._writer_exc is not None:
+            # the body failed first; that is the error worth reporting
+            err = self._writer_exc
+            err.__cause__ = exc
+            return err
+        return exc
+
+    def _head_received(self, message: ResponseMessage) -> ClientResponse:
+        protocol = self._protocol
         self._message = message
         self.version = message.version
         self.status = message.status
