@@ -169,14 +169,47 @@ class _BrotliDecoder(Decoder):
         self._obj = _brotli.Decompressor()
         # brotli exposes process(); brotlicffi exposes decompress()
         self._process = getattr(self._obj, "process", None) or self._obj.decompress
+        # brotli >= 1.2 bounds its output (a bomb is then inflated step by step); input that
+        # arrives while it still holds output waits here
+        self._bounded = hasattr(self._obj, "can_accept_more_data")
+        self._input = b""
+        # the last bounded call filled its limit: brotli may hold more output even when it
+        # says it can accept input (only an output below the limit tells it has none)
+        self._more = False
+
+    @property
+    def needs_input(self) -> bool:
+        if self._pending or self._input or self._more:
+            return False
+        return not self._bounded or self._obj.can_accept_more_data()
 
     def _feed(self, data: bytes, max_length: int) -> bytes:
         try:
-            return self._process(data)
+            if not self._bounded:
+                return self._process(data)
+            if self._input:
+                data = self._input + data
+                self._input = b""
+            obj = self._obj
+            if max_length > 0:
+                if not obj.can_accept_more_data():
+                    self._input = data
+                    data = b""
+                result = obj.process(data, output_buffer_limit=max_length)
+                self._more = len(result) >= max_length
+                return result
+            self._more = False
+            out = []
+            while not obj.can_accept_more_data():
+                out.append(obj.process(b"", output_buffer_limit=65536))
+            out.append(obj.process(data))
+            return b"".join(out)
         except _brotli.error as exc:
             raise ContentEncodingError(f"Can not decode content-encoding: br ({exc})") from exc
 
     def _finish(self) -> bytes:
+        if self._bounded:
+            return self._feed(b"", -1)
         finish = getattr(self._obj, "finish", None)  # brotlicffi only
         if finish is None:
             return b""

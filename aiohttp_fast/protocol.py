@@ -352,6 +352,10 @@ class ResponseHandler(asyncio.Protocol):
             if zin is not None:
                 zin.append(data)  # output is waiting already: decode when the reader asks
                 return
+            if payload._paused:
+                # the reader is behind (many small pieces in one read): decode later
+                self._zin = [data]
+                return
             try:
                 data = decoder.decompress(data, self._read_bufsize)
             except Exception as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import tracemalloc
+import zlib
 
 import pytest
 
@@ -352,14 +353,35 @@ async def test_many_interim_responses_then_final(hsession, hostile, good_server)
 # ---- content coding ----
 
 
-async def test_decompression_bomb_streams_in_bounded_memory(hsession, hostile, good_server):
-    size = 64 * 1024 * 1024
-    bomb = gzip.compress(b"\0" * size, 9)  # ~64 KiB on the wire
+def _compress(coding: str, data: bytes) -> bytes:
+    if coding == "gzip":
+        return gzip.compress(data, 9)
+    if coding == "deflate":
+        return zlib.compress(data, 9)
+    brotli = pytest.importorskip("brotli")
+    if not hasattr(brotli.Decompressor(), "can_accept_more_data"):
+        pytest.skip("brotli < 1.2 can not bound its output")
+    return brotli.compress(data)
+
+
+def _chunked(body: bytes, size: int) -> bytes:
+    chunks = (body[i : i + size] for i in range(0, len(body), size))
+    return b"".join(b"%x\r\n%b\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n"
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+async def test_decompression_bomb_streams_in_bounded_memory(coding, framing, hsession, hostile,
+                                                            good_server):
+    size = 32 * 1024 * 1024
+    bomb = _compress(coding, b"\0" * size)  # a few dozen KiB on the wire
+    if framing == "length":
+        head = b"Content-Length: %d\r\n\r\n" % len(bomb)
+    else:
+        head, bomb = b"Transfer-Encoding: chunked\r\n\r\n", _chunked(bomb, 7)
     server = await hostile(
-        respond_with(
-            HEAD_200 + b"Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb,
-            then="hold",
-        )
+        respond_with(HEAD_200 + b"Content-Encoding: %b\r\n" % coding.encode() + head + bomb,
+                     then="hold")
     )
     total = 0
     tracemalloc.start()
