@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import stat
+import tempfile
 from http.cookies import BaseCookie, CookieError, Morsel, SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -734,8 +735,20 @@ def _url(draw: st.DrawFn) -> str:
 def _operations(draw: st.DrawFn) -> list[tuple[str, Any]]:
     ops: list[tuple[str, Any]] = []
     for _ in range(draw(st.integers(1, 14))):
-        kind = draw(st.sampled_from(["headers", "headers", "mapping", "filter", "tick"]))
-        if kind == "headers":
+        kind = draw(st.sampled_from(["headers", "headers", "mapping", "morsels", "filter",
+                                     "tick", "clear_domain", "clear", "saveload"]))
+        if kind == "morsels":
+            parsed = SimpleCookie()
+            parsed.load(draw(st.sampled_from([
+                "n=1; Domain=h.com; Path=/a", "m=2; Max-Age=5; Secure", 's="x y"; Path=/',
+                "p=1; Expires=Wed, 09 Jun 2100 10:18:14 GMT", "n=3; Max-Age=0",
+            ])))
+            ops.append((kind, (parsed, draw(st.sampled_from(["", _url(draw)])))))
+        elif kind == "clear_domain":
+            ops.append((kind, draw(st.sampled_from(["h.com", "www.h.com", "org"]))))
+        elif kind in ("clear", "saveload"):
+            ops.append((kind, draw(st.sampled_from(["n", "m", "*"]))))
+        elif kind == "headers":
             ops.append((kind, (draw(st.lists(_set_cookie(), min_size=1, max_size=4)),
                                _url(draw))))
         elif kind == "mapping":
@@ -778,9 +791,20 @@ def test_jar_matches_aiohttp(
                 if kind == "headers":
                     for jar in (theirs, ours):
                         jar.update_cookies_from_headers(arg[0], URL(arg[1]))
-                elif kind == "mapping":
+                elif kind in ("mapping", "morsels"):
                     for jar in (theirs, ours):
                         jar.update_cookies(arg[0], URL(arg[1]))
+                elif kind == "clear_domain":
+                    for jar in (theirs, ours):
+                        jar.clear_domain(arg)
+                elif kind == "clear":
+                    for jar in (theirs, ours):
+                        jar.clear(None if arg == "*" else (lambda m, a=arg: m.key == a))
+                elif kind == "saveload":
+                    with tempfile.TemporaryDirectory() as tmp:
+                        for jar in (theirs, ours):
+                            jar.save(Path(tmp, "jar.json"))
+                            jar.load(Path(tmp, "jar.json"))
                 elif kind == "tick":
                     now[0] += arg
                 else:
