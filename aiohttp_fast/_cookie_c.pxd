@@ -84,6 +84,7 @@ cpdef bint path_match(str request_path, str cookie_path)
 cdef object _SEND_ORDER
 cdef double _INF
 cdef Py_ssize_t MAX_COOKIES_PER_REQUEST
+cdef Py_ssize_t MAX_COOKIES_PER_RESPONSE
 cdef Py_ssize_t MAX_COOKIE_HEADER_LENGTH
 cdef Py_ssize_t _COOKIE_HEADER_PREFIX_LENGTH
 

@@ -42,6 +42,9 @@ __all__ = (
 MAX_PAIR_LENGTH = 4096
 MAX_ATTRIBUTE_VALUE_LENGTH = 1024
 MAX_ATTRIBUTES = 32
+# Cookies taken from one response (RFC 6265 6.1 allows limits; aiohttp takes 50): later
+# well-formed fields are ignored.
+MAX_COOKIES_PER_RESPONSE = 50
 
 # Cookie names: RFC 6265 says "token", but real servers send {} [] () etc. (aiohttp issue
 # #2683). Visible ASCII without the separators that would break a Cookie header.
@@ -465,9 +468,14 @@ def make_morsel(
 
 
 def parse_set_cookie_headers(headers: Iterable[str]) -> list[tuple[str, Morsel[str]]]:
-    """Parse Set-Cookie field values into ``(name, Morsel)`` pairs, skipping malformed ones."""
+    """Parse Set-Cookie field values into ``(name, Morsel)`` pairs, skipping malformed ones.
+
+    At most ``MAX_COOKIES_PER_RESPONSE`` pairs: the fields after those are not read.
+    """
     result: list[tuple[str, Morsel[str]]] = []
     for header in headers:
+        if len(result) >= MAX_COOKIES_PER_RESPONSE:
+            break
         parsed = parse_set_cookie(header)
         if parsed is not None:
             name = parsed[0]

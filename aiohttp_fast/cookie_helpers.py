@@ -13,6 +13,7 @@ from ._compat import compiled_twin
 __all__ = (
     "IMPL",
     "MAX_COOKIES_PER_REQUEST",
+    "MAX_COOKIES_PER_RESPONSE",
     "MAX_COOKIE_HEADER_LENGTH",
     "MAX_TIMESTAMP",
     "StoredCookie",
@@ -39,6 +40,7 @@ __all__ = (
 from ._cookie_py import (  # noqa: E402
     MAX_COOKIE_HEADER_LENGTH,
     MAX_COOKIES_PER_REQUEST,
+    MAX_COOKIES_PER_RESPONSE,
     MAX_TIMESTAMP,
     StoredCookie,
     build_cookie_header,

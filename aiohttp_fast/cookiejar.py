@@ -44,6 +44,7 @@ from yarl import URL
 from .cookie_helpers import (
     MAX_COOKIE_HEADER_LENGTH,
     MAX_COOKIES_PER_REQUEST,
+    MAX_COOKIES_PER_RESPONSE,
     MAX_TIMESTAMP,
     StoredCookie,
     default_path,
@@ -74,7 +75,6 @@ MAX_COOKIES_PER_DOMAIN = 180
 COOKIE_QUOTA_PER_DOMAIN = 150
 MAX_COOKIES_TOTAL = 3300
 COOKIE_QUOTA_TOTAL = 3000
-MAX_COOKIES_PER_RESPONSE = 50
 # aiohttp's private names for them, which its users' tests reach for
 _MAX_COOKIES_PER_DOMAIN = MAX_COOKIES_PER_DOMAIN
 _COOKIE_QUOTA_PER_DOMAIN = COOKIE_QUOTA_PER_DOMAIN
@@ -337,7 +337,7 @@ class CookieJar:
         for header in headers:
             parsed = parse_set_cookie(header)
             if parsed is not None:
-                if taken >= MAX_COOKIES_PER_RESPONSE and self._limits_enabled:
+                if taken >= MAX_COOKIES_PER_RESPONSE:
                     break
                 taken += 1
                 name, value, coded, attrs, expires, max_age = parsed

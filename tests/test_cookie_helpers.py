@@ -163,6 +163,24 @@ def test_parse_set_cookie_headers_skips_bad(cookie_impl: ModuleType) -> None:
     assert morsel["domain"] == ""  # untouched attributes keep Morsel's defaults
 
 
+def test_parse_set_cookie_headers_takes_50_cookies(cookie_impl: ModuleType) -> None:
+    # as aiohttp's parser (which also fills resp.cookies): malformed fields do not count
+    pairs = cookie_impl.parse_set_cookie_headers(["bad"] + [f"c{i}=1" for i in range(60)])
+    assert [name for name, _ in pairs] == [f"c{i}" for i in range(50)]
+
+
+def test_quoted_values_may_hold_semicolons(cookie_impl: ModuleType) -> None:
+    parsed = cookie_impl.parse_set_cookie('a="x;y" ; Path="/p;q"; Domain="h.com"; Secure')
+    assert parsed[:3] == ("a", "x;y", '"x;y"')
+    assert parsed[3] == {"path": "/p;q", "domain": "h.com", "secure": True}
+    # a quote that is not the whole value: split at ";" as usual
+    assert cookie_impl.parse_set_cookie('a="x;y"z; Path=/')[2] == '"x'
+    assert cookie_impl.parse_set_cookie("a=1; Path=\"/a\\001\"")[3] == {}  # CTL: dropped
+    assert cookie_impl.parse_set_cookie("a=x\ty") is None  # a tab inside the pair
+    many = "a=1" + "; X=1" * 40 + "; Secure"
+    assert cookie_impl.parse_set_cookie(many)[3] == {}  # only the first 32 attributes count
+
+
 def test_build_cookie_header(cookie_impl: ModuleType) -> None:
     jar = http.cookies.SimpleCookie()
     jar["a"] = "1"
