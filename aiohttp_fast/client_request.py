@@ -605,7 +605,13 @@ class ClientRequest:
             else:
                 transport.write(head)
                 transport.write(body)
-                await protocol._drain_helper()
+                try:
+                    await protocol._drain_helper()
+                except ClientConnectionResetError:
+                    if not waiter.done() or waiter.exception() is not None:
+                        raise
+                    # the server answered (413...) and closed without taking the whole body:
+                    # its answer is the result, as with aiohttp
             self._body_sent = True
             if traces:
                 for trace in traces:
