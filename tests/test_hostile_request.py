@@ -323,3 +323,30 @@ async def test_tls_server_silent_during_handshake(hsession, hostile, good_server
     with pytest.raises(asyncio.TimeoutError):
         await hsession.get(server.url.with_scheme("https"), ssl=False, timeout=timeout)
     await assert_pool_clean(hsession, good_server)
+
+
+# ---- a server that answers before taking the whole request body ----
+
+
+async def _answer_413_and_close(reader, writer):
+    await read_request_head(reader)
+    writer.write(
+        b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    await writer.drain()
+
+
+async def _big_stream():
+    for _ in range(40):
+        yield b"x" * (1 << 20)
+
+
+@pytest.mark.parametrize("kind", ["bytes", "stream"])
+async def test_early_answer_to_a_large_upload_is_the_result(kind, hsession, hostile,
+                                                             good_server):
+    server = await hostile(_answer_413_and_close)
+    data = b"x" * (20 << 20) if kind == "bytes" else _big_stream()
+    async with hsession.post(server.url, data=data) as resp:
+        assert resp.status == 413
+        assert await resp.read() == b""
+    await assert_pool_clean(hsession, good_server)

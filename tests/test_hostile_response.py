@@ -326,6 +326,20 @@ async def test_head_response_with_body(hsession, hostile, good_server):
     await assert_pool_clean(hsession, good_server)
 
 
+@pytest.mark.parametrize("status", [204, 304])
+async def test_bodyless_status_with_body(status, hsession, hostile, good_server):
+    server = await hostile(
+        _then_second_request(b"HTTP/1.1 %d X\r\nContent-Length: 5\r\n\r\nhello" % status)
+    )
+    async with hsession.get(server.url) as resp:
+        assert resp.status == status
+        assert await resp.read() == b""
+    async with hsession.get(server.url) as resp:
+        assert await resp.read() == b"ok"
+    assert server.connections == 2
+    await assert_pool_clean(hsession, good_server)
+
+
 async def test_101_without_upgrade_request(hsession, hostile, good_server):
     server = await hostile(
         respond_with(
