@@ -350,3 +350,49 @@ async def test_early_answer_to_a_large_upload_is_the_result(kind, hsession, host
         assert resp.status == 413
         assert await resp.read() == b""
     await assert_pool_clean(hsession, good_server)
+
+
+async def test_cancel_during_tls_handshake(hsession, hostile, good_server):
+    hello = asyncio.Event()
+
+    async def handler(reader, writer):
+        await _read_client_hello(reader)
+        hello.set()
+        await reader.read()
+
+    server = await hostile(handler)
+    task = asyncio.ensure_future(hsession.get(server.url.with_scheme("https"), ssl=False))
+    await hello.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await assert_pool_clean(hsession, good_server)
+
+
+# ---- one connection slot: a failure of any kind must give it back ----
+
+
+async def test_failures_never_keep_the_only_slot(hostile, good_server):
+    servers = [
+        await hostile(respond_with(b"GARBAGE\r\n\r\n")),
+        await hostile(respond_with(b"", then="reset")),
+        await hostile(respond_with(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc")),
+        await hostile(respond_with(b"", then="hold")),
+    ]
+    connector = aiohttp.TCPConnector(limit=1)
+    timeout = aiohttp.ClientTimeout(total=10, sock_read=0.2)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
+        async def fetch(server):
+            async with session.get(server.url) as resp:
+                return await resp.read()
+
+        for _ in range(2):
+            results = await asyncio.gather(*(fetch(s) for s in servers), return_exceptions=True)
+            assert [type(r) for r in results] == [
+                aiohttp.ClientResponseError,
+                aiohttp.ClientOSError,
+                aiohttp.ClientPayloadError,
+                aiohttp.SocketTimeoutError,
+            ]
+        await assert_pool_clean(session, good_server)
