@@ -138,7 +138,12 @@ cdef inline NameSlot* _find_name(const char* s, Py_ssize_t n) noexcept:
             h = (h ^ _load_upto8(s + (n >> 1) - 4, 8)) * 0xFF51AFD7ED558CCDULL
     else:
         h = (h ^ _load_upto8(s, n)) * 0xFF51AFD7ED558CCDULL
-    h ^= h >> 31
+    # A multiplication carries low bits up, never high bits down: the last bytes of a name (the
+    # high bytes of a little-endian load) must be folded down, or X-Thing-01 ... X-Thing-15 all
+    # land on one probe chain and the ones past NAME_PROBES are never cached (murmur3's fmix64).
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
     i = <Py_ssize_t>(h & (NAME_SLOTS - 1))
     for _probe in range(NAME_PROBES):
         slot = &_SLOTS[i]

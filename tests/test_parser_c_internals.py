@@ -293,11 +293,13 @@ def test_a_feed_that_is_all_body_is_passed_on_without_copy() -> None:
 
 
 def test_repeated_values_are_shared_but_cookies_never_cached() -> None:
-    data = (b"HTTP/1.1 200 OK\r\nSET-COOKIE: sid=secret-1\r\nX-Kept: same\r\n"
+    # names hdrs knows are always in the table (a name flood in another test may have filled
+    # it, after which names first met are no longer learned)
+    data = (b"HTTP/1.1 200 OK\r\nSet-Cookie: sid=secret-1\r\nVary: same\r\n"
             b"Content-Length: 0\r\n\r\n")
     first = run(_parser_c, [data])[0]
     second = run(_parser_c, [data])[0]
-    assert second[5] == ((b"SET-COOKIE", b"sid=secret-1"), (b"X-Kept", b"same"),
+    assert second[5] == ((b"Set-Cookie", b"sid=secret-1"), (b"Vary", b"same"),
                          (b"Content-Length", b"0"))
     assert second[5][1] is first[5][1]  # the value cache: the same (name, value) pair object
     assert second[5][0] is not first[5][0]  # a cookie is never kept for the next response
