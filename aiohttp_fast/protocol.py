@@ -306,6 +306,7 @@ class ResponseHandler(asyncio.Protocol):
                 waiter = self._continue_waiter
                 if waiter is not None:
                     self._continue_waiter = None
+                    self._sending = True  # the body goes out now; request_sent() ends it
                     if not waiter.done():
                         waiter.set_result(True)
             return
@@ -456,6 +457,9 @@ class ResponseHandler(asyncio.Protocol):
         waiter = self._head_waiter = loop.create_future()
         if expect100:
             self._continue_waiter = loop.create_future()
+            # until "100 Continue" the client only waits for the server: silence counts
+            # against sock_read (a server that never answers must not hang the request)
+            self._sending = False
         if read_timeout:
             self._read_timeout = read_timeout
             self._deadline = deadline or 0.0

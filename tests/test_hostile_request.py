@@ -173,6 +173,46 @@ async def test_expect100_to_a_silent_server_times_out(hsession, hostile, good_se
     await assert_pool_clean(hsession, good_server)
 
 
+async def test_expect100_to_a_silent_server_hits_sock_read(hsession, hostile, good_server):
+    # waiting for "100 Continue" is reading, not sending: sock_read alone ends it (aiohttp
+    # would wait forever here)
+    server = await hostile(respond_with(b"", then="hold"))
+    timeout = aiohttp.ClientTimeout(total=None, sock_read=0.2)
+    with pytest.raises(aiohttp.SocketTimeoutError):
+        await hsession.post(server.url, data=b"hello", expect100=True, timeout=timeout)
+    await assert_pool_clean(hsession, good_server)
+
+
+async def test_expect100_slow_upload_after_continue_is_not_sock_read(hsession, hostile,
+                                                                     good_server):
+    async def handler(reader, writer):
+        await read_request_head(reader)
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        await writer.drain()
+        await reader.readuntil(b"0\r\n\r\n")  # the whole chunked body
+        writer.write(OK_RESPONSE)
+        await writer.drain()
+
+    slow_part = asyncio.Event()
+
+    async def body():
+        yield b"first"
+        await slow_part.wait()
+        yield b"second"
+
+    server = await hostile(handler)
+    timeout = aiohttp.ClientTimeout(total=None, sock_read=0.2)
+    task = asyncio.ensure_future(
+        hsession.post(server.url, data=body(), expect100=True, timeout=timeout)
+    )
+    # uploading for longer than sock_read must not time out: the server is not the one late
+    await asyncio.sleep(0.4)
+    slow_part.set()
+    async with await task as resp:
+        assert await resp.read() == b"ok"
+    await assert_pool_clean(hsession, good_server)
+
+
 # ---- cancellation: the connection is closed, never pooled ----
 
 
