@@ -131,10 +131,6 @@ def _sendable(text: str) -> bool:
     return True
 
 
-def _creation(entry: StoredCookie) -> int:
-    return entry.created
-
-
 def _stamp(memo: list[Any]) -> None:
     """Give a memoised selection's cookies the generation of its last use, if later."""
     generation = memo[3]
@@ -153,7 +149,7 @@ class _CookiesView(Mapping[tuple[str, str], SimpleCookie]):
 
     def _snapshot(self) -> dict[tuple[str, str], SimpleCookie]:
         out: dict[tuple[str, str], SimpleCookie] = {}
-        for entry in self._jar._entries():
+        for entry in self._jar._entries_in_order():
             dict.__setitem__(out.setdefault((entry.domain, entry.path_key), SimpleCookie()),
                              entry.name, entry.morsel)
         return out
@@ -235,6 +231,9 @@ class CookieJar:
         # which are sent to every host (aiohttp's "shared" cookies).
         self._domains: dict[str, dict[tuple[str, str], StoredCookie]] = {}
         self._count = 0
+        # (domain, path) -> [when that group got its first cookie, how many it holds]: the
+        # order aiohttp iterates and saves its cookies in (group by group, each in set order).
+        self._groups: dict[tuple[str, str], list[int]] = {}
         self._expiry_heap: list[tuple[float, int, StoredCookie]] = []
         self._seq = itertools.count()
         # Recency for eviction: every store and every request stamps the cookies it used
@@ -281,11 +280,16 @@ class CookieJar:
 
     def __iter__(self) -> Iterator[Morsel[str]]:
         self._do_expiration()
-        for entry in self._entries():
+        for entry in self._entries_in_order():
             yield entry.morsel
 
     def _entries(self) -> list[StoredCookie]:
         return [e for bucket in self._domains.values() for e in bucket.values()]
+
+    def _entries_in_order(self) -> list[StoredCookie]:
+        groups = self._groups
+        return sorted(self._entries(),
+                      key=lambda e: (groups[(e.domain, e.path_key)][0], e.created))
 
     # --- storing ------------------------------------------------------------------------
     def update_cookies(self, cookies: LooseCookies, response_url: URL = _EMPTY_URL) -> None:
@@ -404,6 +408,12 @@ class CookieJar:
             bucket = self._domains[domain] = {}
         if old is not None:
             self._count -= 1
+        else:
+            group = self._groups.get((domain, key[0]))
+            if group is None:
+                self._groups[(domain, key[0])] = [next(self._seq), 1]
+            else:
+                group[1] += 1
         # A replacement keeps the old creation time (RFC 6265 5.3 step 11.3): sending order.
         created = old.created if old is not None else next(self._seq)
         entry = StoredCookie(morsel, name, domain, path, host_only, expires, created)
@@ -473,6 +483,11 @@ class CookieJar:
             if bucket is not None and bucket.get(key) is entry:
                 del bucket[key]
                 self._count -= 1
+                group_key = (entry.domain, entry.path_key)
+                group = self._groups[group_key]
+                group[1] -= 1
+                if not group[1]:
+                    del self._groups[group_key]
                 if self._selections:
                     self._bump()
                 if not bucket:
@@ -599,7 +614,8 @@ class CookieJar:
         ])
 
     def clear_domain(self, domain: str) -> None:
-        """Remove the cookies of ``domain`` and of its subdomains."""
+        """Remove the cookies of ``domain`` and its subdomains (and, as aiohttp, expired ones)."""
+        self._do_expiration()
         domain = domain.lower()
         self._delete([e for d, bucket in list(self._domains.items())
                       if domain_match(domain, d) for e in bucket.values()])
@@ -614,7 +630,7 @@ class CookieJar:
         """
         self._do_expiration()
         data: dict[str, dict[str, dict[str, Any]]] = {}
-        for e in sorted(self._entries(), key=_creation):
+        for e in self._entries_in_order():
             m = e.morsel
             record: dict[str, Any] = {"key": m.key, "value": m.value,
                                       "coded_value": m.coded_value}
@@ -662,6 +678,7 @@ class CookieJar:
         fresh._do_expiration()
         self._domains = fresh._domains
         self._count = fresh._count
+        self._groups = fresh._groups
         self._expiry_heap = fresh._expiry_heap
         self._seq = fresh._seq
         self._generation = fresh._generation
@@ -704,7 +721,10 @@ class CookieJar:
         if not _can_send(morsel):
             return
         url = URL.build(scheme="https", host=domain) if domain else _EMPTY_URL
-        self._store(name, morsel, url.raw_host, url, deadline, None)
+        host = url.raw_host
+        if host and not self._unsafe and is_ip_address(host):
+            return  # the same rule as update_cookies: a strict jar keeps no IP-host cookies
+        self._store(name, morsel, host, url, deadline, None)
 
 
 class DummyCookieJar:

@@ -486,6 +486,20 @@ async def test_load_reads_aiohttp_json_files(tmp_path: Path) -> None:
     assert sent(ours, "http://x.h.com/p") == {"d": "2"}
 
 
+async def test_strict_jar_loads_no_ip_host_cookies(tmp_path: Path) -> None:
+    unsafe = CookieJar(unsafe=True)
+    set_from(unsafe, "http://127.0.0.1/", "ip=1")
+    set_from(unsafe, "http://h.com/", "name=1")
+    path = tmp_path / "jar.json"
+    unsafe.save(path)
+    strict = CookieJar()
+    strict.load(path)
+    assert [m.key for m in strict] == ["name"]  # as aiohttp: load applies update_cookies' rules
+    again = CookieJar(unsafe=True)
+    again.load(path)
+    assert sent(again, "http://127.0.0.1/") == {"ip": "1"}
+
+
 # --- the dummy jar -----------------------------------------------------------------------
 
 def test_dummy_cookie_jar() -> None:
@@ -765,9 +779,11 @@ def _observe(jar: Any, url: str) -> tuple[Any, ...]:
     got = jar.filter_cookies(URL(url))
     return (
         [(n, m.key, m.value, m.coded_value) for n, m in got.items()],
-        sorted((d, p, n, m.value, m["path"], m["domain"], bool(m["secure"]))
-               for (d, p), cookies in jar.cookies.items() for n, m in cookies.items()),
+        [(d, p, n, m.value, m["path"], m["domain"], bool(m["secure"]))
+         for (d, p), cookies in jar.cookies.items() for n, m in cookies.items()],
+        [m.key for m in jar],  # iteration order too
         sorted(jar.host_only_cookies),
+        len(jar),
     )
 
 
