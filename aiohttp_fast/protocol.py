@@ -129,6 +129,7 @@ class ResponseHandler(asyncio.Protocol):
             or self._exception is not None
             or self._upgraded
             or not self._payload_done
+            or self._zin is not None  # decompressed output still held back: reading paused
             or self._head_waiter is not None
             or bool(self._tail)
         )
@@ -441,6 +442,11 @@ class ResponseHandler(asyncio.Protocol):
             )
         if parser.skip_body != skip_body:
             parser.skip_body = skip_body
+        if self._reading_paused:
+            # the last body came whole but its reader had paused us (it still holds that
+            # body unread): a new exchange reads again, or its response would never arrive
+            self._reading_paused = False
+            self.transport.resume_reading()
         self._message = None
         self.payload = None
         self._payload_done = True

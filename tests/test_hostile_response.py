@@ -313,6 +313,22 @@ async def test_bytes_arriving_on_idle_connection_close_it(hsession, hostile, goo
     await assert_pool_clean(hsession, good_server)
 
 
+async def test_reused_after_a_body_left_unread_behind_back_pressure(hsession, hostile,
+                                                                     good_server):
+    # the whole body arrives while its reader lags (reading paused), the connection goes back
+    # to the pool: the next exchange on it must read again
+    # three chunks in one small write (one read): the reader pauses after the second piece
+    first = HEAD_200 + b"Transfer-Encoding: chunked\r\n\r\n" + _chunked(b"x" * 15_000, 5_000)
+    server = await hostile(_then_second_request(first))
+    async with hsession.get(server.url, read_bufsize=1024) as resp:
+        await resp.content.wait_eof()
+        assert await resp.content.read(100) == b"x" * 100
+    async with hsession.get(server.url) as resp:
+        assert await resp.read() == b"ok"
+    assert server.connections == 1  # reused, and it worked
+    await assert_pool_clean(hsession, good_server)
+
+
 async def test_head_response_with_body(hsession, hostile, good_server):
     server = await hostile(
         _then_second_request(HEAD_200 + b"Content-Length: 5\r\n\r\nhello")
