@@ -24,6 +24,7 @@ from .client_exceptions import (
     ClientConnectionError,
     ClientConnectionResetError,
     ClientOSError,
+    InvalidURL,
     InvalidUrlClientError,
     RedirectClientError,
     ServerDisconnectedError,
@@ -425,7 +426,7 @@ class ClientSession:
             return url
         try:
             url = str_or_url if isinstance(str_or_url, URL) else URL(str_or_url)
-        except (ValueError, TypeError) as exc:
+        except ValueError as exc:  # a TypeError (not a str nor URL) propagates, as in aiohttp
             raise InvalidUrlClientError(str_or_url) from exc
         if self._base_url is not None and not url.absolute:
             return self._base_url.join(url)
@@ -525,7 +526,15 @@ class ClientSession:
                 await trace.send_request_start(method, url, headers or CIMultiDict())
 
         # proxy: an explicit one holds for every hop; the environment's is looked up per hop
-        proxy_url = URL(proxy) if isinstance(proxy, str) else proxy
+        proxy_url = proxy
+        if proxy is not None:
+            if not isinstance(proxy, URL):
+                try:
+                    proxy_url = URL(proxy)  # TypeError for a non-string, as in aiohttp
+                except ValueError as exc:
+                    raise InvalidURL(proxy) from exc
+            if not proxy_url.host:
+                raise InvalidURL(proxy_url)
         if proxy_url is None:
             proxy_url = self._default_proxy
             if proxy_auth is None:

@@ -40,6 +40,21 @@ from .writer import StreamWriter
 __all__ = ("ClientRequest", "USER_AGENT", "DEFAULT_ACCEPT", "ACCEPT_ENCODING", "RequestInfo")
 
 USER_AGENT = f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp_fast/{__version__}"
+
+
+class _SkipHeaders(frozenset):  # type: ignore[type-arg]
+    """``skip_auto_headers`` names, matched case-insensitively as aiohttp does ("user-agent"
+    skips User-Agent). Only built when a caller gives names: the common empty case stays a
+    plain frozenset."""
+
+    __slots__ = ()
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and frozenset.__contains__(self, name.lower())
+
+
+_NO_SKIP: frozenset[str] = frozenset()
+
 DEFAULT_ACCEPT = "*/*"
 
 # fullmatch, not ``$``: ``$`` also matches before a final "\n" ("GET\n" would pass)
@@ -232,7 +247,7 @@ class ClientRequest:
         self._force_close = False
         self._compress_stream: str | None = None
         self.skip_auto_headers: frozenset[str] = (
-            frozenset(hdrs.istr(h) for h in skip_auto_headers) if skip_auto_headers else frozenset()
+            _SkipHeaders(h.lower() for h in skip_auto_headers) if skip_auto_headers else _NO_SKIP
         )
         self.headers: CIMultiDict[str] = (
             CIMultiDict(headers) if headers is not None else CIMultiDict()
@@ -253,9 +268,9 @@ class ClientRequest:
         """Validate ``url`` (plus ``params``): ``(url, url without fragment, auth)``."""
         given = url
         if url.scheme not in _HTTP_SCHEMES:
-            if not url.scheme or not url.host:
+            if not url.scheme:
                 raise InvalidUrlClientError(url)
-            raise NonHttpUrlClientError(url)
+            raise NonHttpUrlClientError(url)  # "mailto:x", "localhost:8080": as aiohttp
         if not url.host:
             raise InvalidUrlClientError(url)
         if params is not None:

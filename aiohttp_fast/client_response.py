@@ -28,7 +28,7 @@ from .client_exceptions import (
 from .cookie_helpers import parse_set_cookie_headers
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, ResponseMessage
-from .streams import EMPTY_PAYLOAD, StreamReader
+from .streams import EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
 from .typedefs import RequestInfo
 
 __all__ = ("ClientResponse", "ContentDisposition", "parse_content_type")
@@ -449,6 +449,9 @@ class ClientResponse:
             except BaseException:
                 self.close()
                 raise
+        elif self._released:
+            # aiohttp: the body of an explicitly released response is gone
+            raise ClientConnectionError("Connection closed")
         return body
 
     def get_encoding(self) -> str:
@@ -516,6 +519,7 @@ class ClientResponse:
         else it is closed. Awaitable for aiohttp compatibility."""
         if not self._released:
             self._released = True
+            self._notify_content()
             still_sending = self._cleanup_writer()
             connection = self._connection
             if connection is not None:
@@ -530,13 +534,21 @@ class ClientResponse:
 
     def close(self) -> None:
         """Close the connection now (an unread or broken body)."""
-        self._released = True
+        if not self._released:
+            self._released = True
+            self._notify_content()
         self._cleanup_writer()
         connection = self._connection
         if connection is not None:
             self._connection = None
             connection.close()
         self._closed = True
+
+    def _notify_content(self) -> None:
+        """Later reads of the body raise, as aiohttp's do once a response is released."""
+        content = self.content
+        if content._exception is None and not isinstance(content, EmptyStreamReader):
+            content.set_exception(ClientConnectionError("Connection closed"))
 
     async def wait_for_close(self) -> None:
         writer = self._writer

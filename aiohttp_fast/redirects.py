@@ -80,6 +80,12 @@ def redirect_method(status: int, method: str) -> tuple[str, bool]:
     return method, True
 
 
+def _has_no_authority(location: str, scheme: str) -> bool:
+    """No "//" (or a backslash, as browsers read it) right after ``scheme:``."""
+    rest = location.strip(" \t\r\n\x00")[len(scheme) + 1 : len(scheme) + 3]
+    return rest[:1] not in ("/", "\\") or rest[1:] not in ("/", "\\")
+
+
 def resolve_location(current: URL, location: str, *, requote: bool = True) -> URL:
     """The absolute URL a Location header points to (fragment dropped).
 
@@ -94,8 +100,9 @@ def resolve_location(current: URL, location: str, *, requote: bool = True) -> UR
     scheme = target.scheme
     if scheme and scheme not in _HTTP_SCHEMES:
         raise NonHttpUrlRedirectClientError(location)
-    if not scheme:
-        # relative, or scheme-relative ("//host/path"): resolved against the current URL
+    if not scheme or (scheme == current.scheme and _has_no_authority(location, scheme)):
+        # relative, scheme-relative ("//host/path"), or the current scheme without "//"
+        # ("http:/ok", "http:ok": browsers and aiohttp read it as relative)
         try:
             target = current.join(target)
         except ValueError as exc:

@@ -1,0 +1,201 @@
+"""aiohttp compatibility of the client's public behaviour, against a real aiohttp.web server.
+
+Each scenario runs through aiohttp_fast and through aiohttp itself ("reference"): aiohttp's
+behaviour is the oracle, so both parametrizations must pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import ModuleType
+
+import aiohttp
+import pytest
+from aiohttp import web
+from yarl import URL
+
+import aiohttp_fast
+
+
+@pytest.fixture(params=["aiohttp_fast", "reference"])
+def lib(request: pytest.FixtureRequest) -> ModuleType:
+    return aiohttp_fast if request.param == "aiohttp_fast" else aiohttp
+
+
+class Server:
+    """An aiohttp.web app on loopback that records the headers of each request."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, str]] = []
+        self.base = URL()
+
+    def url(self, path: str) -> URL:
+        return self.base.with_path(path.split("?")[0]).with_query(
+            path.split("?", 1)[1] if "?" in path else None
+        )
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    srv = Server()
+
+    async def echo(request: web.Request) -> web.Response:
+        srv.seen.append(dict(request.headers))
+        return web.Response(text="data")
+
+    async def redirect(request: web.Request) -> web.Response:
+        return web.Response(status=301, headers={"Location": request.query["to"]})
+
+    app = web.Application()
+    app.router.add_route("*", "/", echo)
+    app.router.add_get("/ok", echo)
+    app.router.add_get("/dir/ok", echo)
+    app.router.add_get("/redirect", redirect)
+    app.router.add_get("/dir/redirect", redirect)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    srv.base = URL(f"http://127.0.0.1:{port}/")
+    yield srv
+    await runner.cleanup()
+
+
+# ---- reading a released response ----
+
+
+async def test_read_after_context_exit_raises(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession() as s:
+        async with s.get(server.url("/")) as resp:
+            assert resp.status == 200
+        with pytest.raises(lib.ClientConnectionError):
+            await resp.read()
+
+
+async def test_read_again_after_context_exit_raises(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession() as s:
+        async with s.get(server.url("/")) as resp:
+            assert await resp.read() == b"data"
+            assert await resp.text() == "data"  # cached while not released
+        with pytest.raises(lib.ClientConnectionError, match="Connection closed"):
+            await resp.read()
+
+
+async def test_content_readline_after_context_exit_raises(
+    lib: ModuleType, server: Server
+) -> None:
+    async with lib.ClientSession() as s:
+        async with s.get(server.url("/")) as resp:
+            assert resp.status == 200
+        with pytest.raises(lib.ClientConnectionError):
+            await resp.content.readline()
+
+
+async def test_read_after_release_raises(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession() as s:
+        resp = await s.get(server.url("/"))
+        resp.release()
+        with pytest.raises(lib.ClientConnectionError):
+            await resp.text()
+
+
+async def test_read_after_body_read_without_release_is_cached(
+    lib: ModuleType, server: Server
+) -> None:
+    async with lib.ClientSession() as s:
+        resp = await s.get(server.url("/"))
+        assert await resp.read() == b"data"
+        assert await resp.read() == b"data"
+        resp.release()
+
+
+# ---- skip_auto_headers ----
+
+
+@pytest.mark.parametrize("name", ["user-agent", "USER-AGENT", "User-Agent"])
+async def test_skip_auto_headers_any_case_per_request(
+    lib: ModuleType, server: Server, name: str
+) -> None:
+    async with lib.ClientSession() as s:
+        async with s.get(server.url("/"), skip_auto_headers=[name]) as resp:
+            assert resp.status == 200
+    assert "User-Agent" not in server.seen[0]
+
+
+async def test_skip_auto_headers_lowercase_on_session(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession(skip_auto_headers=["user-agent", "accept-encoding"]) as s:
+        async with s.get(server.url("/")) as resp:
+            assert resp.status == 200
+    assert "User-Agent" not in server.seen[0]
+    assert "Accept-Encoding" not in server.seen[0]
+    assert server.seen[0]["Accept"] == "*/*"
+
+
+async def test_skip_auto_headers_lowercase_content_type(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession() as s:
+        async with s.post(server.url("/"), data=b"x", skip_auto_headers=["content-type"]) as r:
+            assert r.status == 200
+    assert "Content-Type" not in server.seen[0]
+
+
+# ---- redirects to the current scheme without an authority ----
+
+
+@pytest.mark.parametrize(
+    ("location", "path", "query"),
+    [
+        ("http:/ok", "/ok", {}),
+        ("http:ok", "/dir/ok", {}),
+        ("http:/ok?a=b", "/ok", {"a": "b"}),
+        ("http:/", "/", {}),
+    ],
+)
+async def test_redirect_same_scheme_without_authority_is_relative(
+    lib: ModuleType, server: Server, location: str, path: str, query: dict[str, str]
+) -> None:
+    async with lib.ClientSession() as s:
+        async with s.get(server.url("/dir/redirect").with_query(to=location)) as resp:
+            assert resp.status == 200
+            assert resp.url.host == "127.0.0.1"
+            assert resp.url.path == path
+            assert dict(resp.url.query) == query
+            assert len(resp.history) == 1
+
+
+# ---- URL and proxy argument errors ----
+
+
+@pytest.mark.parametrize(
+    "url", ["call:+380123456789", "skype:handle", "mailto:a@b", "localhost:8080"]
+)
+async def test_non_http_scheme_without_host(lib: ModuleType, url: str) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(lib.NonHttpUrlClientError):
+            await s.get(url)
+
+
+@pytest.mark.parametrize("url", ["/path", "", "http://:/"])
+async def test_invalid_url(lib: ModuleType, url: str) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(lib.InvalidUrlClientError):
+            await s.get(url)
+
+
+async def test_url_of_wrong_type_is_type_error(lib: ModuleType) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(TypeError):
+            await s.get(42)
+
+
+async def test_proxy_of_wrong_type_is_type_error(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(TypeError):
+            await s.get(server.url("/"), proxy=42)
+
+
+async def test_proxy_without_host_is_invalid_url(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(lib.InvalidURL) as info:
+            await s.get(server.url("/"), proxy="InvalidUrl")
+    assert str(info.value.url) == "InvalidUrl"
