@@ -31,6 +31,7 @@ import json
 import math
 import os
 import pathlib
+import pickle  # only for its exception class: nothing is ever unpickled
 import re
 import time
 import warnings
@@ -137,6 +138,11 @@ def _stamp(memo: list[Any]) -> None:
     if generation:
         stamp_access(memo[2], generation)
         memo[3] = 0
+
+
+class _NotAJsonJarError(ValueError, pickle.UnpicklingError):
+    """``load`` of a file that is not JSON: what aiohttp's restricted unpickler raises for
+    a forbidden class, and a ValueError as for any malformed file."""
 
 
 class _CookiesView(Mapping[tuple[str, str], SimpleCookie]):
@@ -659,8 +665,9 @@ class CookieJar:
         try:
             data = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            raise ValueError(
-                "not a JSON cookie jar file (pickled jars are never loaded)"
+            raise _NotAJsonJarError(
+                "Forbidden class: not a JSON cookie jar file, and pickled jars are never"
+                " loaded (unpickling can run code from the file)"
             ) from exc
         fresh = type(self)(unsafe=self._unsafe, quote_cookie=self._quote_cookie,
                            treat_as_secure_origin=self._treat_as_secure_origin,

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from yarl import URL
 
+import aiohttp_fast as aiohttp_fast_module
 from aiohttp_fast.cookiejar import (
     COOKIE_QUOTA_PER_DOMAIN,
     COOKIE_QUOTA_TOTAL,
@@ -486,6 +487,23 @@ async def test_load_reads_aiohttp_json_files(tmp_path: Path) -> None:
     assert sent(ours, "http://x.h.com/p") == {"d": "2"}
 
 
+def test_load_never_unpickles(tmp_path: Path) -> None:
+    import pickle
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, ("echo PWNED > " + str(tmp_path / "pwned"),))
+
+    path = tmp_path / "jar.pkl"
+    path.write_bytes(pickle.dumps(Payload()))
+    jar = CookieJar()
+    set_from(jar, "http://h.com/", "keep=1")
+    for error in (ValueError, pickle.UnpicklingError):  # what aiohttp raises for such a file
+        with pytest.raises(error, match="Forbidden class"):
+            jar.load(path)
+    assert not (tmp_path / "pwned").exists() and [m.key for m in jar] == ["keep"]
+
+
 async def test_strict_jar_loads_no_ip_host_cookies(tmp_path: Path) -> None:
     unsafe = CookieJar(unsafe=True)
     set_from(unsafe, "http://127.0.0.1/", "ip=1")
@@ -862,3 +880,69 @@ def test_limits_match_aiohttp(seed: int) -> None:
             assert _observe(ours, f"https://{host}/a/b") == _observe(theirs, f"https://{host}/a/b")
     finally:
         loop.close()
+
+
+# --- public API corners, each run through aiohttp's jar and ours ----------------------------
+
+def _scenario_secure_origins(lib: Any) -> Any:
+    out = []
+    for origins in ("http://a.com", URL("http://a.com:8080/x"), ["http://a.com", URL("http://b.com")],
+                    ("https://a.com",)):
+        jar = lib.CookieJar(treat_as_secure_origin=origins)
+        jar.update_cookies_from_headers(["s=1; Secure"], URL("https://a.com/"))
+        out.append((sorted(map(str, jar.treat_as_secure_origin)),
+                    [n for n in jar.filter_cookies(URL("http://a.com/"))],
+                    [n for n in jar.filter_cookies(URL("http://a.com:8080/"))]))
+    return out
+
+
+def _scenario_quoting(lib: Any) -> Any:
+    out = []
+    for quote in (True, False):
+        jar = lib.CookieJar(quote_cookie=quote)
+        jar.update_cookies({"a": "x y", "b": '"q"', "e": "a\\b"})
+        jar.update_cookies_from_headers(['c="z w"', "d=é", 'f="a\\"b"'], URL("http://h.com/"))
+        out.append([(n, m.value, m.coded_value, dict(m))
+                    for n, m in jar.filter_cookies(URL("http://h.com/")).items()])
+    return out
+
+
+def _scenario_unsendable(lib: Any) -> Any:
+    jar = lib.CookieJar()
+    for value in ["a\tb", "a\x07b", "\udcff", "ok"]:
+        m: Morsel[str] = Morsel()
+        m.__setstate__({"key": f"k{len(value)}", "value": value, "coded_value": value})  # type: ignore[attr-defined]
+        jar.update_cookies({m.key: m}, URL("http://h.com/"))
+    jar.update_cookies({"s1": "a\tb", "s2": "x\x00", "s3": "\udcff", "s4": "fine"},
+                       URL("http://h.com/"))
+    return sorted(m.key for m in jar)
+
+
+def _scenario_set_cookie_corners(lib: Any) -> Any:
+    jar = lib.CookieJar()
+    jar.update_cookies_from_headers([
+        'a="x;y"; Path=/', "b = 2 ", "c=1;Path=/;;Secure", "d=1; path=/P", "e=1; Domain=",
+        'f="unterminated', 'g=a"b', "i=1; Expires=Wed Jun  9 10:18:14 2100",
+        "j=1; Expires=Wed, 09-Jun-2100 10:18:14 GMT", "k=1; SameSite", "l=1 2", "=x", "m",
+        "n=1; Version=1; Comment=hi", 'o=1; Path="/q;r"; Domain="h.com"',
+    ], URL("https://h.com/"))
+    return [(m.key, m.value, m.coded_value, m["path"], m["domain"], m["secure"],
+             m["version"], m["comment"], bool(m["expires"])) for m in jar]
+
+
+def _scenario_dummy(lib: Any) -> Any:
+    jar = lib.DummyCookieJar()
+    jar.update_cookies({"a": "1"})
+    jar.update_cookies_from_headers(["a=1"], URL("http://h.com/"))
+    got = jar.filter_cookies(URL("http://h.com"))
+    return type(got).__name__, dict(got), len(jar), list(jar), dict(jar.cookies), jar.unsafe
+
+
+@pytest.mark.parametrize("scenario", [
+    _scenario_secure_origins, _scenario_quoting, _scenario_unsendable,
+    _scenario_set_cookie_corners, _scenario_dummy,
+])
+async def test_public_api_corner_matches_aiohttp(scenario: Any) -> None:
+    import aiohttp
+
+    assert scenario(aiohttp_fast_module) == scenario(aiohttp)
