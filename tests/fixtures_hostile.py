@@ -54,7 +54,7 @@ class HostileServer:
         self.connections = 0
         self.url = URL()
 
-    async def start(self, handler: ConnHandler) -> URL:
+    async def start(self, handler: ConnHandler, ssl: Any = None) -> URL:
         async def on_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             self.connections += 1
             self._writers.append(writer)
@@ -70,9 +70,9 @@ class HostileServer:
                 if task is not None:
                     self._tasks.discard(task)
 
-        self._server = await asyncio.start_server(on_conn, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ssl)
         port = self._server.sockets[0].getsockname()[1]
-        self.url = URL(f"http://127.0.0.1:{port}/")
+        self.url = URL(f"{'https' if ssl else 'http'}://127.0.0.1:{port}/")
         return self.url
 
     async def close(self) -> None:
@@ -114,14 +114,15 @@ async def keep_alive_ok(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
 
 
 @pytest.fixture
-async def hostile() -> AsyncIterator[Callable[[ConnHandler], Awaitable[HostileServer]]]:
-    """``server = await hostile(handler)`` starts a server; all are closed at teardown."""
+async def hostile() -> AsyncIterator[Callable[..., Awaitable[HostileServer]]]:
+    """``server = await hostile(handler)`` starts a server (over TLS with ``ssl=`` a server
+    context); all are closed at teardown."""
     servers: list[HostileServer] = []
 
-    async def start(handler: ConnHandler) -> HostileServer:
+    async def start(handler: ConnHandler, ssl: Any = None) -> HostileServer:
         server = HostileServer()
         servers.append(server)
-        await server.start(handler)
+        await server.start(handler, ssl)
         return server
 
     yield start

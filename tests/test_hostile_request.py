@@ -436,3 +436,32 @@ async def test_failures_never_keep_the_only_slot(hostile, good_server):
                 aiohttp.SocketTimeoutError,
             ]
         await assert_pool_clean(session, good_server)
+
+
+# ---- the same hostile answers over TLS ----
+
+TLS_CASES = {
+    "content_length_cut": (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "close",
+                           aiohttp.ClientPayloadError),
+    "reset_mid_body": (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "reset",
+                       aiohttp.ClientPayloadError),
+    "chunked_cut": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", "close",
+                    aiohttp.ClientPayloadError),
+    "garbage_head": (b"GARBAGE\r\n\r\n", "hold", aiohttp.ClientResponseError),
+    "close_before_head": (b"", "close", aiohttp.ServerDisconnectedError),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TLS_CASES))
+async def test_hostile_answers_over_tls(name, hostile, good_server, server_ssl_ctx,
+                                        client_ssl_ctx):
+    data, then, expected = TLS_CASES[name]
+    server = await hostile(respond_with(data, then=then), ssl=server_ssl_ctx)
+    connector = aiohttp.TCPConnector(ssl=client_ssl_ctx)
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        url = server.url.with_host("localhost")
+        with pytest.raises(expected):
+            async with session.get(url) as resp:
+                await resp.read()
+        await assert_pool_clean(session, good_server)
