@@ -182,6 +182,11 @@ class _NoProxyEntry(NamedTuple):
     port: int | None
 
 
+def _is_port(text: str) -> bool:
+    # str.isdigit() also accepts "¹" or "٣", which int() then refuses or misreads
+    return text.isascii() and text.isdigit()
+
+
 def _parse_no_proxy_entry(entry: str) -> _NoProxyEntry | None:
     host, port = entry, None
     if entry.startswith("["):  # "[::1]" or "[::1]:8080" (or "[fd00::]/8")
@@ -191,13 +196,13 @@ def _parse_no_proxy_entry(entry: str) -> _NoProxyEntry | None:
         host, rest = entry[1:end], entry[end + 1 :]
         if rest.startswith("/"):
             host += rest
-        elif rest.startswith(":") and rest[1:].isdigit():
+        elif rest.startswith(":") and _is_port(rest[1:]):
             port = int(rest[1:])
         elif rest:
             return None
     elif entry.count(":") == 1:  # "host:port"; more colons is a bare IPv6 literal
         name, _, port_text = entry.partition(":")
-        if not port_text.isdigit():
+        if not _is_port(port_text):
             return None
         host, port = name, int(port_text)
     try:
