@@ -7,7 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from yarl import URL
 
@@ -313,6 +313,8 @@ _label = st.text("abcxyz019-", min_size=1, max_size=6).filter(
 _domain = st.lists(_label, min_size=1, max_size=4).map(".".join)
 
 
+@example(no_proxy=":\u00b9", host="", port=0)  # a superscript digit once crashed int()
+@example(no_proxy="[::1]:\u0663", host="::1", port=80)
 @given(no_proxy=st.text(max_size=80), host=st.text(max_size=40), port=st.integers(0, 65535))
 def test_proxy_bypass_never_raises(no_proxy: str, host: str, port: int) -> None:
     assert proxy_bypass(host, port, no_proxy) in (True, False)
