@@ -35,7 +35,15 @@ import pickle  # only for its exception class: nothing is ever unpickled
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
 from http.cookies import BaseCookie, CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
 from typing import Any, Union
@@ -168,6 +176,13 @@ class _CookiesView(Mapping[tuple[str, str], SimpleCookie]):
 
     def __len__(self) -> int:
         return len(self._snapshot())
+
+    # one snapshot per call, not one per key (Mapping's defaults would look each key up)
+    def items(self) -> ItemsView[tuple[str, str], SimpleCookie]:
+        return self._snapshot().items()
+
+    def values(self) -> ValuesView[SimpleCookie]:
+        return self._snapshot().values()
 
 
 class CookieJar:
