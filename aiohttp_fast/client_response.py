@@ -548,7 +548,7 @@ class ClientResponse:
         """Later reads of the body raise, as aiohttp's do once a response is released."""
         content = self.content
         if content._exception is None and not isinstance(content, EmptyStreamReader):
-            content.set_exception(ClientConnectionError("Connection closed"))
+            content.set_released()  # the exception is built only if a read comes
 
     async def wait_for_close(self) -> None:
         writer = self._writer

@@ -12,7 +12,13 @@ import collections
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from .client_exceptions import ClientConnectionError
+
 __all__ = ("StreamReader", "EmptyStreamReader", "EMPTY_PAYLOAD", "EofStream")
+
+
+# StreamReader._exception after set_released(): the exception is built on first use
+_RELEASED: Any = object()
 
 
 class EofStream(Exception):
@@ -109,7 +115,7 @@ class StreamReader:
         if self._eof:
             state.append("eof")
         if self._exception is not None:
-            state.append(f"e={self._exception!r}")
+            state.append(f"e={self._error()!r}")
         return f"<StreamReader {' '.join(state)}>"
 
     # ---- producer side (the protocol) ----
@@ -123,7 +129,24 @@ class StreamReader:
         return (self._low_water, self._high_water)
 
     def exception(self) -> BaseException | None:
-        return self._exception
+        return self._error() if self._exception is not None else None
+
+    def _error(self) -> BaseException:
+        """The exception reads raise (built here, on first use, after ``set_released``)."""
+        exc = self._exception
+        if exc is _RELEASED:
+            exc = self._exception = ClientConnectionError("Connection closed")
+        return exc  # type: ignore[return-value]
+
+    def set_released(self) -> None:
+        """The response was released: later reads raise ClientConnectionError("Connection
+        closed"), as aiohttp's do. Nobody reads a released body in the common case, so the
+        exception is only built if one does (a pending reader gets it at once)."""
+        if self._waiter is not None or self._eof_waiter is not None:
+            self.set_exception(ClientConnectionError("Connection closed"))
+        else:
+            self._exception = _RELEASED
+            self._eof_callbacks = None
 
     def set_exception(self, exc: BaseException, exc_cause: BaseException | None = None) -> None:
         """Make every pending and future read raise ``exc`` (a broken or timed-out body)."""
@@ -212,7 +235,7 @@ class StreamReader:
         if self._eof:
             return
         if self._exception is not None:
-            raise self._exception
+            raise self._error()
         self._eof_waiter = self._get_loop().create_future()
         try:
             await self._eof_waiter
@@ -295,7 +318,7 @@ class StreamReader:
     def read_nowait(self, n: int = -1) -> bytes:
         """What is buffered (up to ``n`` bytes), without waiting."""
         if self._exception is not None:
-            raise self._exception
+            raise self._error()
         if self._waiter is not None:
             raise RuntimeError("read_nowait() called while another coroutine is waiting")
         if not self._buffer:
@@ -312,7 +335,7 @@ class StreamReader:
     async def read(self, n: int = -1) -> bytes:
         """Up to ``n`` bytes (``n`` < 0: the whole rest of the body); b"" at the end."""
         if self._exception is not None:
-            raise self._exception
+            raise self._error()
         if n == 0:
             return b""
         if n < 0:
@@ -341,7 +364,7 @@ class StreamReader:
     async def readany(self) -> bytes:
         """The next piece received, waiting for one unless at the end (no copy is made)."""
         if self._exception is not None:
-            raise self._exception
+            raise self._error()
         while not self._buffer and not self._eof:
             await self._wait("readany")
         if not self._buffer:
@@ -359,7 +382,7 @@ class StreamReader:
         ``end_of_http_chunk`` False.
         """
         if self._exception is not None:
-            raise self._exception
+            raise self._error()
         while not self._buffer and not self._eof:
             await self._wait("readchunk")
         if not self._buffer:
@@ -373,7 +396,7 @@ class StreamReader:
     async def readexactly(self, n: int) -> bytes:
         """Exactly ``n`` bytes; ``asyncio.IncompleteReadError`` if the body ends first."""
         if self._exception is not None:
-            raise self._exception
+            raise self._error()
         if self._size >= n:
             data = self._take(n)
         else:
@@ -405,7 +428,7 @@ class StreamReader:
         if not separator:
             raise ValueError("Separator should be at least one-byte string")
         if self._exception is not None:
-            raise self._exception
+            raise self._error()
         seplen = len(separator)
         searched = 0  # bytes of the joined buffer already searched, to not rescan them
         while True:
@@ -428,7 +451,7 @@ class StreamReader:
                 break
             await self._wait("readuntil")
             if self._exception is not None:
-                raise self._exception
+                raise self._error()
         if self._on_chunk is not None:
             return await self._traced(data)
         return data
