@@ -268,7 +268,8 @@ class CookieJar:
         selections = self._selections
         if selections:
             for memo in selections.values():
-                _stamp(memo)
+                if memo[3]:
+                    _stamp(memo)
             self._selections = {}
 
     # --- properties aiohttp exposes -----------------------------------------------------
