@@ -55,10 +55,16 @@ cdef Py_ssize_t _skip_blanks(str text, Py_ssize_t i, Py_ssize_t n)
 @cython.locals(ch=Py_UCS4, end=Py_ssize_t)
 cdef Py_ssize_t _quoted_span_end(str header, Py_ssize_t start, Py_ssize_t n)
 
+cdef bint _is_blank(Py_UCS4 ch)
+
+@cython.locals(nxt=Py_ssize_t, i=Py_ssize_t, start=Py_ssize_t, j=Py_ssize_t, end=Py_ssize_t,
+               value_start=Py_ssize_t, k=Py_ssize_t, e=Py_ssize_t, key=str, value=str)
+cdef Py_ssize_t _read_attributes(str header, Py_ssize_t pos, Py_ssize_t n, list out)
+
 @cython.locals(n=Py_ssize_t, i=Py_ssize_t, semi=Py_ssize_t, eq=Py_ssize_t, pos=Py_ssize_t,
                nxt=Py_ssize_t, length=Py_ssize_t, name=str, coded_value=str, value=str,
                key=str, attr_value=str, attrs=dict, ch=Py_UCS4, end=Py_ssize_t,
-               count=Py_ssize_t)
+               count=Py_ssize_t, found=list)
 cpdef object parse_set_cookie(str header)
 
 cpdef object make_morsel(str name, str value, str coded_value, object attrs)

@@ -348,6 +348,61 @@ def _quoted_span_end(header: str, start: int, n: int) -> int:
     return -1
 
 
+def _is_blank(ch: str) -> bool:
+    return ch == " " or ch == "\t"
+
+
+def _read_attributes(header: str, pos: int, n: int, out: list[tuple[str, str]]) -> int:
+    """Read the attributes of the ";"-separated segment at ``pos`` into ``out`` as
+    ``(lower-case name, value)``; return where the segment ends (its ";", or ``n``).
+
+    Like aiohttp, a segment may hold several attributes whose ";" a server forgot
+    (``Path=/ Secure``): a value ends at a blank, except an Expires date, which runs on to
+    the next word that names an attribute. A quoted value may hold ";" and is unquoted.
+    """
+    nxt = header.find(";", pos)
+    if nxt < 0:
+        nxt = n
+    i = pos
+    while True:
+        i = _skip_blanks(header, i, nxt)
+        if i >= nxt:
+            return nxt
+        start = i
+        while i < nxt and header[i] != "=" and not _is_blank(header[i]):
+            i += 1
+        key = header[start:i].lower()
+        j = _skip_blanks(header, i, nxt)
+        if j >= nxt or header[j] != "=":
+            out.append((key, ""))  # a flag, or a word to ignore
+            i = j
+            continue
+        end = _quoted_span_end(header, j + 1, n)
+        if end > 0:
+            value = unquote_value(header[_skip_blanks(header, j + 1, n) : end])
+            if not value.isprintable() and _has_ctl(value):
+                value = "\x00"  # made unusable: the caller drops it
+            out.append((key, value))
+            return _skip_blanks(header, end, n)  # a quoted value ends its segment
+        i = _skip_blanks(header, j + 1, nxt)
+        value_start = i
+        if key == "expires":
+            while i < nxt:
+                while i < nxt and not _is_blank(header[i]):
+                    i += 1
+                k = _skip_blanks(header, i, nxt)
+                e = k
+                while e < nxt and header[e] != "=" and not _is_blank(header[e]):
+                    e += 1
+                if k >= nxt or header[k:e].lower() in _KNOWN_ATTRS:
+                    break
+                i = k
+        else:
+            while i < nxt and not _is_blank(header[i]):
+                i += 1
+        out.append((key, header[value_start:i]))
+
+
 def parse_set_cookie(
     header: str,
 ) -> tuple[str, str, str, dict[str, Any], int | None, int | None] | None:
@@ -402,52 +457,37 @@ def parse_set_cookie(
     max_age: int | None = None
     pos = semi + 1
     count = 0
-    while pos < n:
-        nxt = header.find(";", pos)
-        if nxt < 0:
-            nxt = n
-        eq = header.find("=", pos, nxt)
-        if eq < 0:
-            key = header[pos:nxt].strip(" \t").lower()
-            attr_value = ""
-        else:
-            key = header[pos:eq].strip(" \t").lower()
-            end = _quoted_span_end(header, eq + 1, n)
-            if end > 0:
-                # a quoted value: it may hold ";" and is unquoted (as aiohttp reads it)
-                nxt = _skip_blanks(header, end, n)
-                attr_value = unquote_value(header[eq + 1 : end].strip(" \t"))
-                if not attr_value.isprintable() and _has_ctl(attr_value):
-                    attr_value = "\x00"  # made unusable: dropped below
-            else:
-                attr_value = header[eq + 1 : nxt].strip(" \t")
-        pos = nxt + 1
-        if not key:
-            continue
-        count += 1
-        if count > MAX_ATTRIBUTES:
-            break  # like Chromium (aiohttp takes 32 as well)
-        if key not in _KNOWN_ATTRS:
-            continue  # unknown attributes are ignored (RFC 6265 5.2 step 6)
-        if key in _FLAG_ATTRS:
-            attrs[key] = True  # a flag's value is ignored, as browsers do
-            continue
-        length = _utf8_length(attr_value)
-        if length < 0 or length > MAX_ATTRIBUTE_VALUE_LENGTH or attr_value == "\x00":
-            continue
-        if key == "expires":
-            ts = parse_cookie_date(attr_value)
-            if ts is None:
+    found: list[tuple[str, str]] = []
+    while pos < n and count <= MAX_ATTRIBUTES:
+        found.clear()
+        pos = _read_attributes(header, pos, n, found) + 1
+        for key, attr_value in found:
+            if not key:
                 continue
-            expires = ts
-        elif key == "max-age":
-            age = parse_max_age(attr_value)
-            if age is None:
+            count += 1
+            if count > MAX_ATTRIBUTES:
+                break  # like Chromium (aiohttp takes 32 as well)
+            if key not in _KNOWN_ATTRS:
+                continue  # unknown attributes are ignored (RFC 6265 5.2 step 6)
+            if key in _FLAG_ATTRS:
+                attrs[key] = True  # a flag's value is ignored, as browsers do
                 continue
-            max_age = age
-        elif key == "domain" and not attr_value:
-            continue  # an empty Domain is ignored (RFC 6265 5.2.3)
-        attrs[key] = attr_value
+            length = _utf8_length(attr_value)
+            if length < 0 or length > MAX_ATTRIBUTE_VALUE_LENGTH or attr_value == "\x00":
+                continue
+            if key == "expires":
+                ts = parse_cookie_date(attr_value)
+                if ts is None:
+                    continue
+                expires = ts
+            elif key == "max-age":
+                age = parse_max_age(attr_value)
+                if age is None:
+                    continue
+                max_age = age
+            elif key == "domain" and not attr_value:
+                continue  # an empty Domain is ignored (RFC 6265 5.2.3)
+            attrs[key] = attr_value
     return name, value, coded_value, attrs, expires, max_age
 
 

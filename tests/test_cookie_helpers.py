@@ -169,6 +169,17 @@ def test_parse_set_cookie_headers_takes_50_cookies(cookie_impl: ModuleType) -> N
     assert [name for name, _ in pairs] == [f"c{i}" for i in range(50)]
 
 
+def test_missing_semicolons_between_attributes_are_tolerated(cookie_impl: ModuleType) -> None:
+    # as aiohttp: a value ends at a blank, except a date, which runs to the next attribute
+    parsed = cookie_impl.parse_set_cookie(
+        "a=1; Path=/ Max-Age=60; unknown=ignored Secure; Expires=Wed, 09 Jun 2100 10:18:14"
+        " GMT HttpOnly; Domain = h.com"
+    )
+    assert parsed[3] == {"path": "/", "max-age": "60", "secure": True, "httponly": True,
+                         "expires": "Wed, 09 Jun 2100 10:18:14 GMT", "domain": "h.com"}
+    assert cookie_impl.parse_set_cookie("a=1; Path=/a b")[3] == {"path": "/a"}
+
+
 def test_quoted_values_may_hold_semicolons(cookie_impl: ModuleType) -> None:
     parsed = cookie_impl.parse_set_cookie('a="x;y" ; Path="/p;q"; Domain="h.com"; Secure')
     assert parsed[:3] == ("a", "x;y", '"x;y"')
