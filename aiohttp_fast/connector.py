@@ -391,6 +391,7 @@ class BaseConnector:
             proto.close()
         else:
             # Idle first, slot second: the waiter woken by the slot finds the connection.
+            proto.forget_exchange()
             now = self._loop.time()
             self._pool.put_idle(key, proto, now)
             keepalive = self._keepalive_timeout

@@ -143,6 +143,16 @@ class ResponseHandler(asyncio.Protocol):
         """True once any byte of the current response arrived (a retry would not be safe)."""
         return self._got_response_data
 
+    def forget_exchange(self) -> None:
+        """The connection goes idle into the pool: drop the finished exchange's objects.
+
+        The response (and its body stream) may live on in user code; an idle connection must
+        not keep them, nor their head, alive: 10,000 idle connections would hold 10,000
+        responses.
+        """
+        self._message = None
+        self.payload = None
+
     def force_close(self) -> None:
         """Mark the connection as not reusable (it closes when released)."""
         self._should_close = True
