@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from http.cookies import Morsel
+from http.cookies import CookieError, Morsel
 from typing import Any
 
 __all__ = (
@@ -519,7 +519,11 @@ def parse_set_cookie_headers(headers: Iterable[str]) -> list[tuple[str, Morsel[s
         parsed = parse_set_cookie(header)
         if parsed is not None:
             name = parsed[0]
-            result.append((name, make_morsel(name, parsed[1], parsed[2], parsed[3])))
+            try:
+                morsel = make_morsel(name, parsed[1], parsed[2], parsed[3])
+            except CookieError:  # a Morsel that a patched CPython refuses: skip the field
+                continue
+            result.append((name, morsel))
     return result
 
 

@@ -327,12 +327,10 @@ class CookieJar:
         items = cookies.items() if isinstance(cookies, Mapping) else cookies
         for name, cookie in items:
             if isinstance(cookie, Morsel):
-                if cookie.key is None:
-                    continue  # a blank Morsel(): nothing that could be sent
+                if cookie.key is None or not _can_send(cookie):
+                    continue  # a blank Morsel(), or one that could not be sent
                 # a copy: never keep (and later mutate) the caller's Morsel
                 morsel = make_morsel(cookie.key, cookie.value, cookie.coded_value, cookie)
-                if not _can_send(morsel):
-                    continue
                 max_age = parse_max_age(str(morsel["max-age"]))
                 if max_age is None:
                     morsel["max-age"] = ""
@@ -365,10 +363,13 @@ class CookieJar:
             if parsed is not None:
                 if taken >= MAX_COOKIES_PER_RESPONSE:
                     break
-                taken += 1
                 name, value, coded, attrs, expires, max_age = parsed
-                self._store(name, make_morsel(name, value, coded, attrs), host, response_url,
-                            expires, max_age)
+                try:
+                    morsel = make_morsel(name, value, coded, attrs)
+                except CookieError:  # a Morsel that a patched CPython refuses: skip it
+                    continue
+                taken += 1
+                self._store(name, morsel, host, response_url, expires, max_age)
         self._do_expiration()
 
     def _store(
@@ -738,11 +739,11 @@ class CookieJar:
             except (OverflowError, TypeError, ValueError) as exc:
                 raise ValueError(f"Cookie {name!r} in {where}: "
                                  "expiration timestamp must be a finite number") from exc
+        if not _sendable(f"{key}={value}{coded_value}"):
+            return  # as aiohttp: a cookie that could not be sent is not loaded
         morsel = make_morsel(key, value, coded_value, None)
         for attr, attr_value in attrs.items():
             morsel[attr] = attr_value  # Morsel's own checks, as aiohttp's load runs them
-        if not _can_send(morsel):
-            return
         url = URL.build(scheme="https", host=domain) if domain else _EMPTY_URL
         host = url.raw_host
         if host and not self._unsafe and is_ip_address(host):

@@ -169,6 +169,22 @@ def test_parse_set_cookie_headers_takes_50_cookies(cookie_impl: ModuleType) -> N
     assert [name for name, _ in pairs] == [f"c{i}" for i in range(50)]
 
 
+def test_morsels_a_patched_cpython_refuses_are_skipped(
+    cookie_impl: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CPython builds with the CVE-2026-3644 fix validate in Morsel.__setstate__
+    original = http.cookies.Morsel.__setstate__  # type: ignore[attr-defined]
+
+    def setstate(self: http.cookies.Morsel[str], state: dict[str, str]) -> None:
+        if state["key"] == "rejected":
+            raise http.cookies.CookieError("refused")
+        original(self, state)
+
+    monkeypatch.setattr(http.cookies.Morsel, "__setstate__", setstate)
+    pairs = cookie_impl.parse_set_cookie_headers(["rejected=1", "kept=1"])
+    assert [name for name, _ in pairs] == ["kept"]
+
+
 def test_missing_semicolons_between_attributes_are_tolerated(cookie_impl: ModuleType) -> None:
     # as aiohttp: a value ends at a blank, except a date, which runs to the next attribute
     parsed = cookie_impl.parse_set_cookie(
