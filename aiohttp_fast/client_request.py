@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections.abc
+import io
 import json as _json
 import re
 import sys
@@ -62,7 +63,8 @@ _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _SSL_SCHEMES = frozenset({"https", "wss"})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
-_BODYLESS_DEFAULT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT", "DELETE"})
+# no "Content-Length: 0" without a body (aiohttp sends it for DELETE too)
+_BODYLESS_DEFAULT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT"})
 _POST_METHODS = frozenset({"PATCH", "POST", "PUT"})
 _VALID_METHODS: set[str] = set()
 _SIMPLE_KEYS: dict[tuple[Any, ...], ConnectionKey] = {}
@@ -382,7 +384,11 @@ class ClientRequest:
             data = FormData(data)
         if isinstance(data, FormData):
             data = data()
-        data = payload_for(data)  # TypeError for what can not be a body
+        if isinstance(data, io.IOBase) and not isinstance(data, io.StringIO):
+            # a bare file as the whole body: no Content-Disposition header (aiohttp's rule)
+            data = payload_for(data, disposition=None)
+        else:
+            data = payload_for(data)  # TypeError for what can not be a body
         self._stream = data
         if hdrs.CONTENT_TYPE not in headers and hdrs.CONTENT_TYPE not in self.skip_auto_headers:
             if data.content_type:
@@ -606,7 +612,7 @@ class ClientRequest:
         if transport is None or transport.is_closing():
             raise ClientConnectionResetError("Cannot write to closing transport")
         traces = self._traces
-        body = self.body
+        body = self._wire_body()
         writer_task = None
         if self._expect100:
             transport.write(head)
@@ -632,7 +638,7 @@ class ClientRequest:
                 for trace in traces:
                     await trace.send_request_headers(self.method, self.url, self._sent_headers())
                     if body:
-                        await trace.send_request_chunk_sent(self.method, self.url, body)
+                        await trace.send_request_chunk_sent(self.method, self.url, self.body)
         elif self._stream is not None:
             transport.write(head)
             if traces:
@@ -655,6 +661,7 @@ class ClientRequest:
             self._traces
             or self._expect100
             or self._stream is not None
+            or self.chunked
             or (body is not None and len(body) > _COALESCE_LIMIT)
         ):
             return None
@@ -685,6 +692,14 @@ class ClientRequest:
             transport.write(head + body)
             self._body_sent = True
         return self._response(protocol, waiter, None)
+
+    def _wire_body(self) -> bytes | None:
+        """The in-memory body as written: one chunk plus the last-chunk when the request is
+        chunked (``chunked=True``, or a Transfer-Encoding: chunked header)."""
+        body = self.body
+        if body is not None and self._stream is None and self._is_chunked():
+            return (b"%x\r\n%b\r\n0\r\n\r\n" % (len(body), body)) if body else b"0\r\n\r\n"
+        return body
 
     def _response(self, protocol: Any, waiter: Any, writer_task: Any) -> ClientResponse:
         """The response object of this request, waiting for its head on ``waiter``."""
@@ -721,8 +736,9 @@ class ClientRequest:
         if self._stream is not None:
             await self._write_stream(protocol)
             return
-        if self.body:
-            protocol.transport.write(self.body)
+        body = self._wire_body()
+        if body:
+            protocol.transport.write(body)
             self._body_sent = True
             await protocol._drain_helper()
         protocol.request_sent()

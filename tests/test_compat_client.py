@@ -199,3 +199,97 @@ async def test_proxy_without_host_is_invalid_url(lib: ModuleType, server: Server
         with pytest.raises(lib.InvalidURL) as info:
             await s.get(server.url("/"), proxy="InvalidUrl")
     assert str(info.value.url) == "InvalidUrl"
+
+
+# ---- request bodies ----
+
+
+class BodyServer:
+    def __init__(self) -> None:
+        self.seen: list[tuple[dict[str, str], bytes]] = []
+        self.url = URL()
+
+
+@pytest.fixture
+async def body_server() -> AsyncIterator[BodyServer]:
+    srv = BodyServer()
+
+    async def echo(request: web.Request) -> web.Response:
+        srv.seen.append((dict(request.headers), await request.read()))
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_route("*", "/", echo)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    srv.url = URL(f"http://127.0.0.1:{port}/")
+    yield srv
+    await runner.cleanup()
+
+
+@pytest.mark.parametrize("data", [b"abc", "abc", b""])
+@pytest.mark.parametrize("expect100", [False, True])
+async def test_chunked_true_frames_an_in_memory_body(
+    lib: ModuleType, body_server: BodyServer, data: bytes | str, expect100: bool
+) -> None:
+    async with lib.ClientSession(timeout=lib.ClientTimeout(total=5)) as s:
+        async with s.post(body_server.url, data=data, chunked=True, expect100=expect100) as r:
+            assert await r.text() == "ok"
+    headers, body = body_server.seen[0]
+    assert headers["Transfer-Encoding"] == "chunked"
+    assert "Content-Length" not in headers
+    assert body == (data.encode() if isinstance(data, str) else data)
+
+
+async def test_chunked_body_keeps_the_connection_usable(
+    lib: ModuleType, body_server: BodyServer
+) -> None:
+    async with lib.ClientSession(timeout=lib.ClientTimeout(total=5)) as s:
+        for payload in (b"first", b"second"):
+            async with s.put(body_server.url, data=payload, chunked=True) as r:
+                assert r.status == 200
+    assert [body for _, body in body_server.seen] == [b"first", b"second"]
+
+
+async def test_delete_without_body_sends_content_length_zero(
+    lib: ModuleType, body_server: BodyServer
+) -> None:
+    async with lib.ClientSession() as s:
+        async with s.delete(body_server.url) as r:
+            assert r.status == 200
+        async with s.get(body_server.url) as r:
+            assert r.status == 200
+    assert body_server.seen[0][0]["Content-Length"] == "0"
+    assert "Content-Length" not in body_server.seen[1][0]
+
+
+async def test_file_body_has_no_content_disposition(
+    lib: ModuleType, body_server: BodyServer, tmp_path: object
+) -> None:
+    path = tmp_path / "upload.txt"  # type: ignore[operator]
+    path.write_bytes(b"file data")
+    async with lib.ClientSession() as s:
+        with path.open("rb") as f:
+            async with s.post(body_server.url, data=f) as r:
+                assert r.status == 200
+    headers, body = body_server.seen[0]
+    assert body == b"file data"
+    assert "Content-Disposition" not in headers
+    assert headers["Content-Type"] == "text/plain"
+
+
+async def test_formdata_file_part_keeps_its_content_disposition(
+    lib: ModuleType, body_server: BodyServer
+) -> None:
+    import io
+
+    form = lib.FormData()
+    form.add_field("f", io.BytesIO(b"xx"), filename="f.txt")
+    async with lib.ClientSession() as s:
+        async with s.post(body_server.url, data=form) as r:
+            assert r.status == 200
+    _, body = body_server.seen[0]
+    assert b'Content-Disposition: form-data; name="f"; filename="f.txt"' in body
