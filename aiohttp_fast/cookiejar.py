@@ -27,11 +27,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-import json
-import math
-import os
-import pathlib
-import pickle  # only for its exception class: nothing is ever unpickled
 import re
 import time
 import warnings
@@ -46,10 +41,11 @@ from collections.abc import (
 )
 from http.cookies import BaseCookie, CookieError, Morsel, SimpleCookie
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any
 
 from yarl import URL
 
+from .cookie_file import PathLike, SavedCookie, read_jar_file, write_jar_file
 from .cookie_helpers import (
     MAX_COOKIE_HEADER_LENGTH,
     MAX_COOKIES_PER_REQUEST,
@@ -72,7 +68,6 @@ from .typedefs import LooseCookies, StrOrURL
 
 __all__ = ("PUBLIC_SUFFIXES", "CookieJar", "DummyCookieJar")
 
-PathLike = Union[str, "os.PathLike[str]"]
 ClearCookiePredicate = Callable[["Morsel[str]"], bool]
 
 # aiohttp 3.14's limits, Firefox-style: a domain at MAX_COOKIES_PER_DOMAIN that gets a new
@@ -98,8 +93,6 @@ _RESERVED = frozenset(Morsel._reserved)  # type: ignore[attr-defined]
 # http.cookies' legal-key characters: what Morsel.set accepts for a name given as a string
 _LEGAL_KEY = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]+").fullmatch
 _SECURE_SCHEMES = frozenset(("https", "wss"))
-# not saved: the absolute expiry is, as aiohttp does
-_RELATIVE_EXPIRY_ATTRS = frozenset(("max-age", "expires"))
 _INF = float("inf")
 _EMPTY_URL = URL()
 
@@ -146,11 +139,6 @@ def _stamp(memo: list[Any]) -> None:
     if generation:
         stamp_access(memo[2], generation)
         memo[3] = 0
-
-
-class _NotAJsonJarError(ValueError, pickle.UnpicklingError):
-    """``load`` of a file that is not JSON: what aiohttp's restricted unpickler raises for
-    a forbidden class, and a ValueError as for any malformed file."""
 
 
 class _CookiesView(Mapping[tuple[str, str], SimpleCookie]):
@@ -643,62 +631,27 @@ class CookieJar:
         self._delete([e for d, bucket in list(self._domains.items())
                       if domain_match(domain, d) for e in bucket.values()])
 
-    # --- persistence (JSON, never pickle) -----------------------------------------------
+    # --- persistence (JSON in aiohttp's layout, never pickle: see cookie_file) ----------
     def save(self, file_path: PathLike) -> None:
-        """Write every cookie as JSON, in aiohttp 3.14's layout (so either library loads it).
-
-        ``{"domain|path": {name: {"key", "value", "coded_value", attributes...,
-        "host_only"?, "expires_timestamp"?}}}``; the expiry is saved as an absolute time.
-        The file is created with mode 0600: cookies are often credentials.
-        """
+        """Write every cookie as JSON in aiohttp 3.14's layout (either library loads it),
+        to a new file of mode 0600."""
         self._do_expiration()
-        data: dict[str, dict[str, dict[str, Any]]] = {}
-        for e in self._entries_in_order():
-            m = e.morsel
-            record: dict[str, Any] = {"key": m.key, "value": m.value,
-                                      "coded_value": m.coded_value}
-            for attr, value in dict.items(m):
-                if value and attr not in _RELATIVE_EXPIRY_ATTRS:
-                    record[attr] = value
-            if e.host_only:
-                record["host_only"] = True
-            if e.expires is not None:
-                record["expires_timestamp"] = e.expires
-            data.setdefault(f"{e.domain}|{e.path_key}", {})[e.name] = record
-        # Created 0600; an existing file keeps the mode its owner gave it (as in aiohttp).
-        fd = os.open(os.fspath(file_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
+        write_jar_file(file_path, self._entries_in_order())
 
     def load(self, file_path: PathLike) -> None:
         """Replace the jar's contents with a JSON file written by :meth:`save` or by aiohttp.
 
         Loaded cookies pass the same rules as :meth:`update_cookies` (limits included) and
         start with fresh recency; cookies that expired since are dropped. A malformed file
-        raises (as aiohttp's ``load`` would) and leaves the jar unchanged. aiohttp's legacy
-        pickle files are refused with ValueError: unpickling runs code from the file.
+        raises (as aiohttp's ``load`` would) and leaves the jar unchanged. Pickle files
+        (aiohttp's legacy format) are refused: unpickling runs code from the file.
         """
-        raw = pathlib.Path(file_path).read_bytes()
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise _NotAJsonJarError(
-                "Forbidden class: not a JSON cookie jar file, and pickled jars are never"
-                " loaded (unpickling can run code from the file)"
-            ) from exc
+        saved = read_jar_file(file_path)
         fresh = type(self)(unsafe=self._unsafe, quote_cookie=self._quote_cookie,
                            treat_as_secure_origin=self._treat_as_secure_origin,
                            clock=self._clock)
-        if isinstance(data, dict) and data.get("format") == "aiohttp_fast.cookiejar":
-            try:  # the layout of our first releases
-                for rec in data["cookies"]:
-                    fresh._load_record(rec)
-            except (KeyError, TypeError, AttributeError) as exc:
-                raise ValueError(f"malformed cookie jar file: {exc!r}") from exc
-        elif isinstance(data, dict):
-            fresh._load_aiohttp_json(data)
-        else:
-            raise ValueError("not a cookie jar file")
+        for cookie in saved:
+            fresh._load_cookie(cookie)
         fresh._do_expiration()
         self._domains = fresh._domains
         self._count = fresh._count
@@ -708,47 +661,18 @@ class CookieJar:
         self._generation = fresh._generation
         self._selections = {}
 
-    def _load_record(self, rec: Mapping[str, Any]) -> None:
-        attrs = {k: v for k, v in rec["attrs"].items() if k in _RESERVED}
-        domain, path = str(rec["domain"]), str(rec["path"])
-        attrs["path"] = path
-        attrs["domain"] = "" if rec["host_only"] else domain
-        self._load_cookie(str(rec["name"]), str(rec["key"]), str(rec["value"]),
-                          str(rec["coded_value"]), attrs, domain, rec["expires"],
-                          repr(domain + "|" + path))
-
-    def _load_aiohttp_json(self, data: Mapping[str, Any]) -> None:
-        for compound, cookies in data.items():
-            domain, _, _ = compound.partition("|")
-            for name, rec in cookies.items():
-                attrs = {k: v for k, v in rec.items()
-                         if k in _RESERVED and k not in _RELATIVE_EXPIRY_ATTRS}
-                if rec.get("host_only"):
-                    attrs["domain"] = ""  # becomes host-only for the domain again
-                self._load_cookie(name, rec["key"], rec["value"], rec["coded_value"], attrs,
-                                  domain, rec.get("expires_timestamp"), repr(compound))
-
-    def _load_cookie(self, name: str, key: str, value: str, coded_value: str,
-                     attrs: dict[str, Any], domain: str, expires: Any, where: str) -> None:
-        deadline: float | None = None
-        if expires is not None:
-            try:
-                deadline = float(expires)
-                if not math.isfinite(deadline):
-                    raise ValueError(expires)
-            except (OverflowError, TypeError, ValueError) as exc:
-                raise ValueError(f"Cookie {name!r} in {where}: "
-                                 "expiration timestamp must be a finite number") from exc
-        if not _sendable(f"{key}={value}{coded_value}"):
+    def _load_cookie(self, saved: SavedCookie) -> None:
+        if not _sendable(f"{saved.key}={saved.value}{saved.coded_value}"):
             return  # as aiohttp: a cookie that could not be sent is not loaded
-        morsel = make_morsel(key, value, coded_value, None)
-        for attr, attr_value in attrs.items():
+        morsel = make_morsel(saved.key, saved.value, saved.coded_value, None)
+        for attr, attr_value in saved.attrs.items():
             morsel[attr] = attr_value  # Morsel's own checks, as aiohttp's load runs them
+        domain = saved.domain
         url = URL.build(scheme="https", host=domain) if domain else _EMPTY_URL
         host = url.raw_host
         if host and not self._unsafe and is_ip_address(host):
             return  # the same rule as update_cookies: a strict jar keeps no IP-host cookies
-        self._store(name, morsel, host, url, deadline, None)
+        self._store(saved.name, morsel, host, url, saved.expires, None)
 
 
 class DummyCookieJar:

@@ -31,7 +31,8 @@ LAYERS: dict[str, int] = {
     "_pool": 3, "_pool_py": 3, "_pool_c": 3, "resolver": 3, "tls": 3, "proxy": 3,
     "happy_eyeballs": 3, "connector": 3,
     # L4 one exchange
-    "client_request": 4, "client_response": 4, "cookiejar": 4, "redirects": 4,
+    "client_request": 4, "client_response": 4, "cookiejar": 4, "cookie_file": 4,
+    "redirects": 4,
     # L5 session
     "client": 5,
     # the public face re-exports everything
