@@ -644,9 +644,8 @@ class ClientSession:
                 history.append(resp)
                 if max_redirects and len(history) >= max_redirects:
                     resp.close()
-                    raise TooManyRedirects(
-                        history[0].request_info, tuple(history), status=resp.status
-                    )
+                    # no status, as aiohttp (its str() starts "0, message=''")
+                    raise TooManyRedirects(history[0].request_info, tuple(history))
                 resp.release()
                 step = next_request(
                     resp.status, method, req.url, location, requote=self._requote_redirect_url

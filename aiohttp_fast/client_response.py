@@ -459,8 +459,7 @@ class ClientResponse:
         charset = self.charset
         if charset:
             try:
-                codecs.lookup(charset)
-                return charset
+                return codecs.lookup(charset).name  # the codec's own name, as aiohttp
             except LookupError:
                 pass
         mimetype = self.content_type

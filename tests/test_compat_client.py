@@ -293,3 +293,45 @@ async def test_formdata_file_part_keeps_its_content_disposition(
             assert r.status == 200
     _, body = body_server.seen[0]
     assert b'Content-Disposition: form-data; name="f"; filename="f.txt"' in body
+
+
+# ---- response details ----
+
+
+@pytest.fixture
+async def misc_server() -> AsyncIterator[URL]:
+    async def latin(request: web.Request) -> web.Response:
+        return web.Response(text="héllo", content_type="text/plain", charset="latin-1")
+
+    async def loop(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/loop")
+
+    app = web.Application()
+    app.router.add_get("/latin", latin)
+    app.router.add_get("/loop", loop)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield URL(f"http://127.0.0.1:{port}/")
+    await runner.cleanup()
+
+
+async def test_get_encoding_is_the_codec_name(lib: ModuleType, misc_server: URL) -> None:
+    async with lib.ClientSession() as s:
+        async with s.get(misc_server / "latin") as r:
+            assert r.charset == "latin-1"
+            assert r.get_encoding() == "iso8859-1"
+            assert await r.text() == "héllo"
+
+
+async def test_too_many_redirects_has_no_status(lib: ModuleType, misc_server: URL) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(lib.TooManyRedirects) as info:
+            await s.get(misc_server / "loop", max_redirects=3)
+    exc = info.value
+    assert exc.status == 0
+    assert str(exc).startswith("0, message=''")
+    assert len(exc.history) == 3
+    assert exc.request_info.url == misc_server / "loop"
