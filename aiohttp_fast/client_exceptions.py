@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import warnings
 from typing import Any
 
 from .typedefs import ConnectionKey, RequestInfo, StrOrURL
@@ -57,16 +58,39 @@ class ClientResponseError(ClientError):
         request_info: RequestInfo,
         history: tuple[Any, ...],
         *,
+        code: int | None = None,
         status: int | None = None,
         message: str = "",
         headers: Any = None,
     ) -> None:
         self.request_info = request_info
+        if code is not None:  # aiohttp's deprecated spelling of status
+            if status is not None:
+                raise ValueError(
+                    "Both code and status arguments are provided; "
+                    "code is deprecated, use status instead"
+                )
+            warnings.warn(
+                "code argument is deprecated, use status instead", DeprecationWarning, stacklevel=2
+            )
+            status = code
         self.status = 0 if status is None else status
         self.message = message
         self.headers = headers
         self.history = history
         self.args = (request_info, history)
+
+    @property
+    def code(self) -> int:
+        warnings.warn("code property is deprecated, use status instead", DeprecationWarning,
+                      stacklevel=2)
+        return self.status
+
+    @code.setter
+    def code(self, value: int) -> None:
+        warnings.warn("code property is deprecated, use status instead", DeprecationWarning,
+                      stacklevel=2)
+        self.status = value
 
     def __str__(self) -> str:
         url = str(self.request_info.real_url) if self.request_info is not None else ""

@@ -335,3 +335,19 @@ async def test_too_many_redirects_has_no_status(lib: ModuleType, misc_server: UR
     assert str(exc).startswith("0, message=''")
     assert len(exc.history) == 3
     assert exc.request_info.url == misc_server / "loop"
+
+
+# ---- exceptions ----
+
+
+def test_client_response_error_code_is_deprecated_status(lib: ModuleType) -> None:
+    with pytest.warns(DeprecationWarning):
+        err = lib.ClientResponseError(None, (), code=404)
+    assert err.status == 404
+    with pytest.warns(DeprecationWarning):
+        assert err.code == 404
+    with pytest.warns(DeprecationWarning):
+        err.code = 500
+    assert err.status == 500
+    with pytest.raises(ValueError):
+        lib.ClientResponseError(None, (), code=400, status=400)
