@@ -187,6 +187,7 @@ class ClientSession:
         "_default_proxy",
         "_default_proxy_auth",
         "_json_serialize",
+        "_json_serialize_bytes",
         "_timeout",
         "_connect_timeout",
         "_raise_for_status",
@@ -219,6 +220,7 @@ class ClientSession:
         skip_auto_headers: Iterable[str] | None = None,
         auth: BasicAuth | None = None,
         json_serialize: Callable[[Any], str] = _json.dumps,
+        json_serialize_bytes: Callable[[Any], bytes] | None = None,
         request_class: type[ClientRequest] = ClientRequest,
         response_class: type[ClientResponse] = ClientResponse,
         version: HttpVersion = HttpVersion11,
@@ -274,6 +276,8 @@ class ClientSession:
         self._default_proxy = URL(proxy) if isinstance(proxy, str) else proxy
         self._default_proxy_auth = proxy_auth
         self._json_serialize = json_serialize
+        # aiohttp 3.14: a serializer returning bytes (orjson.dumps...) used for json= if given
+        self._json_serialize_bytes = json_serialize_bytes
         if timeout is _SENTINEL or timeout is None:
             timeout = DEFAULT_TIMEOUT
         elif isinstance(timeout, int | float):
@@ -355,7 +359,6 @@ class ClientSession:
     @property
     def json_serialize(self) -> Callable[[Any], str]:
         return self._json_serialize
-
     @property
     def connector_owner(self) -> bool:
         return self._connector_owner
@@ -484,7 +487,12 @@ class ClientSession:
         else:
             headers = None
         if json is not None:
-            data = json_body(json, self._json_serialize)
+            if data is not None:
+                raise ValueError("data and json parameters can not be used at the same time")
+            if self._json_serialize_bytes is not None:
+                data = self._json_serialize_bytes(json)
+            else:
+                data = json_body(json, self._json_serialize)
             if headers is None:
                 headers = CIMultiDict()
             if hdrs.CONTENT_TYPE not in headers:

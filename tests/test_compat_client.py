@@ -351,3 +351,27 @@ def test_client_response_error_code_is_deprecated_status(lib: ModuleType) -> Non
     assert err.status == 500
     with pytest.raises(ValueError):
         lib.ClientResponseError(None, (), code=400, status=400)
+
+
+# ---- json= ----
+
+
+async def test_data_and_json_together_is_value_error(
+    lib: ModuleType, body_server: BodyServer
+) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(ValueError, match="data and json"):
+            await s.post(body_server.url, data=b"x", json={"a": 1})
+    assert body_server.seen == []
+
+
+async def test_json_serialize_bytes(lib: ModuleType, body_server: BodyServer) -> None:
+    def dumps(obj: object) -> bytes:
+        return b'{"custom": true}'
+
+    async with lib.ClientSession(json_serialize_bytes=dumps) as s:
+        async with s.post(body_server.url, json={"a": 1}) as r:
+            assert r.status == 200
+    headers, body = body_server.seen[0]
+    assert body == b'{"custom": true}'
+    assert headers["Content-Type"] == "application/json"
