@@ -286,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report.markdown(samples, clients, args.loops, args.scenarios, notes)
     print(text)
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     meta["config"] = {"quick": args.quick, "rounds": args.rounds, "clients": clients,
                       "scenarios": args.scenarios, "loops": args.loops, "server": args.server,
                       "seconds": round(took, 1)}
