@@ -13,6 +13,7 @@ import json as _json
 import warnings
 from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
 from http.cookies import BaseCookie, Morsel
+from ssl import SSLContext
 from typing import Any
 
 from multidict import CIMultiDict, istr
@@ -478,6 +479,12 @@ class ClientSession:
             raise ValueError("data and json parameters can not be used at the same time")
         if verify_ssl is False or ssl_context is not None or fingerprint is not None:
             ssl = _legacy_ssl(ssl, verify_ssl, ssl_context, fingerprint)
+        elif ssl is not True and ssl is not False and ssl is not None and not isinstance(
+            ssl, SSLContext | Fingerprint
+        ):
+            raise TypeError(
+                f"ssl should be SSLContext, bool, Fingerprint or None, got {ssl!r} instead."
+            )
         loop = self._loop
         url = self._build_url(str_or_url)
         if headers:
@@ -487,8 +494,6 @@ class ClientSession:
         else:
             headers = None
         if json is not None:
-            if data is not None:
-                raise ValueError("data and json parameters can not be used at the same time")
             if self._json_serialize_bytes is not None:
                 data = self._json_serialize_bytes(json)
             else:

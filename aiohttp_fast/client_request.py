@@ -254,6 +254,13 @@ class ClientRequest:
         self.headers: CIMultiDict[str] = (
             CIMultiDict(headers) if headers is not None else CIMultiDict()
         )
+        if chunked and headers:
+            if hdrs.CONTENT_LENGTH in self.headers:
+                raise ValueError("chunked can not be set if Content-Length header is set")
+            if "chunked" in self.headers.get(hdrs.TRANSFER_ENCODING, "").lower():
+                raise ValueError(
+                    'chunked can not be set if "Transfer-Encoding: chunked" header is set'
+                )
         if auth is not None and hdrs.AUTHORIZATION not in self.headers:
             if not isinstance(auth, BasicAuth):
                 raise TypeError("BasicAuth() tuple is required instead")

@@ -375,3 +375,22 @@ async def test_json_serialize_bytes(lib: ModuleType, body_server: BodyServer) ->
     headers, body = body_server.seen[0]
     assert body == b'{"custom": true}'
     assert headers["Content-Type"] == "application/json"
+
+
+async def test_ssl_of_wrong_type_is_type_error(lib: ModuleType, body_server: BodyServer) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(TypeError, match="ssl should be SSLContext, bool, Fingerprint or None"):
+            await s.get(body_server.url, ssl=123)
+    assert body_server.seen == []
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Content-Length": "1"}, {"content-length": "1"}, {"Transfer-Encoding": "chunked"}]
+)
+async def test_chunked_with_framing_header_is_value_error(
+    lib: ModuleType, body_server: BodyServer, headers: dict[str, str]
+) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(ValueError, match="chunked can not be set"):
+            await s.post(body_server.url, data=b"x", chunked=True, headers=headers)
+    assert body_server.seen == []
