@@ -156,8 +156,9 @@ class _RequestContextManager:
         self._coro.close()
 
     async def __aenter__(self) -> ClientResponse:
-        self._resp = await self._coro
-        return self._resp
+        resp = self._resp = await self._coro
+        resp._in_context = True
+        return resp
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         resp = self._resp

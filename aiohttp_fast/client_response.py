@@ -108,6 +108,7 @@ class ClientResponse:
         "_history",
         "_cookies",
         "_released",
+        "_in_context",
         "_closed",
         "_resolve_charset",
         "_cache",
@@ -169,6 +170,7 @@ class ClientResponse:
         self._history: tuple[ClientResponse, ...] = ()
         self._cookies: SimpleCookie | None = None
         self._released = False
+        self._in_context = False  # inside ``async with``: raise_for_status leaves it open
         self._closed = True
         self._resolve_charset: Callable[[ClientResponse, bytes], str] = (
             session._resolve_charset if session is not None else _default_charset
@@ -561,7 +563,9 @@ class ClientResponse:
     def raise_for_status(self) -> None:
         """Raise ClientResponseError for a status of 400 or more (releasing the response)."""
         if self.status >= 400:
-            self.release()
+            if not self._in_context:
+                # inside ``async with`` the body stays readable (the exit releases), as aiohttp
+                self.release()
             raise ClientResponseError(
                 self.request_info,
                 self._history,
@@ -571,6 +575,7 @@ class ClientResponse:
             )
 
     async def __aenter__(self) -> ClientResponse:
+        self._in_context = True
         return self
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

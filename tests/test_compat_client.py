@@ -394,3 +394,48 @@ async def test_chunked_with_framing_header_is_value_error(
         with pytest.raises(ValueError, match="chunked can not be set"):
             await s.post(body_server.url, data=b"x", chunked=True, headers=headers)
     assert body_server.seen == []
+
+
+@pytest.fixture
+async def error_server() -> AsyncIterator[URL]:
+    async def fail(request: web.Request) -> web.Response:
+        return web.Response(status=418, text="error details")
+
+    app = web.Application()
+    app.router.add_get("/fail", fail)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield URL(f"http://127.0.0.1:{port}/fail")
+    await runner.cleanup()
+
+
+async def test_raise_for_status_in_context_keeps_the_body(
+    lib: ModuleType, error_server: URL
+) -> None:
+    async with lib.ClientSession() as s:
+        async with s.get(error_server) as resp:
+            with pytest.raises(lib.ClientResponseError) as info:
+                resp.raise_for_status()
+            assert info.value.status == 418
+            assert await resp.text() == "error details"
+    # aiohttp's request() context does not count as "in context": the response is released
+    async with lib.request("GET", error_server) as resp:
+        with pytest.raises(lib.ClientResponseError):
+            resp.raise_for_status()
+        with pytest.raises(lib.ClientConnectionError):
+            await resp.text()
+
+
+async def test_raise_for_status_outside_context_releases(
+    lib: ModuleType, error_server: URL
+) -> None:
+    async with lib.ClientSession() as s:
+        resp = await s.get(error_server)
+        with pytest.raises(lib.ClientResponseError):
+            resp.raise_for_status()
+        assert resp.closed
+        with pytest.raises(lib.ClientConnectionError):
+            await resp.text()
