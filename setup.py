@@ -31,7 +31,8 @@ def _extensions():
         sources = [str(src.relative_to(HERE))]
         include_dirs = []
         if src.stem == "_parser_c":
-            sources += [str((LLHTTP / f).relative_to(HERE)) for f in ("llhttp.c", "api.c", "http.c")]
+            llhttp_sources = ("llhttp.c", "api.c", "http.c")
+            sources += [str((LLHTTP / f).relative_to(HERE)) for f in llhttp_sources]
             include_dirs.append(str(LLHTTP.relative_to(HERE)))
         exts.append(
             Extension(
