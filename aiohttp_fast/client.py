@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import json as _json
 import warnings
-from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
-from http.cookies import BaseCookie, Morsel
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from ssl import SSLContext
 from typing import Any
 
@@ -31,6 +30,8 @@ from .client_exceptions import (
     ServerDisconnectedError,
     TooManyRedirects,
 )
+from .client_middlewares import ClientHandlerType, ClientMiddlewareType
+from .client_middlewares import build_chain as _build_chain
 from .client_request import ClientRequest, json_body
 from .client_response import ClientResponse
 from .connector import TCPConnector
@@ -44,14 +45,16 @@ from .proxy_env import (
     split_proxy_auth,
 )
 from .redirects import REDIRECT_STATUSES, next_request, redirect_headers
+from .request_context import RequestContextManager as _RequestContextManager
+from .request_context import SessionRequestContextManager as _SessionRequestContextManager
+from .request_headers import cookie_header as _cookie_header
+from .request_headers import merge_headers as _merge_headers
 from .timeouts import DEFAULT_TIMEOUT, ClientTimeout
 from .tls import Fingerprint
 from .tracing import Trace, TraceConfig
 
 __all__ = ("ClientSession", "request", "ClientMiddlewareType", "ClientHandlerType")
 
-ClientHandlerType = Callable[[ClientRequest], Awaitable[ClientResponse]]
-ClientMiddlewareType = Callable[[ClientRequest, ClientHandlerType], Awaitable[ClientResponse]]
 
 _SENTINEL: Any = object()
 _NO_TRACES: tuple[Any, ...] = ()
@@ -79,94 +82,6 @@ def _legacy_ssl(ssl: Any, verify_ssl: bool | None, ssl_context: Any, fingerprint
 
 def _default_charset_resolver(response: ClientResponse, body: bytes) -> str:
     return "utf-8"
-
-
-def _cookie_header(cookies: BaseCookie[str] | None, extra: Any) -> str | None:
-    """The ``Cookie`` header value from the jar's cookies and per-request ``cookies=``.
-
-    A per-request cookie replaces a jar cookie of the same name (aiohttp's behaviour): the server
-    must see one value per name, the one the caller asked for.
-    """
-    pairs: dict[str, str] = {}
-    if cookies:
-        for morsel in cookies.values():
-            pairs[morsel.key] = morsel.coded_value
-    if extra:
-        items = extra.items() if hasattr(extra, "items") else extra
-        for name, value in items:
-            if isinstance(value, Morsel):
-                pairs.pop(value.key, None)
-                pairs[value.key] = value.coded_value
-            else:
-                text = str(value)
-                pairs.pop(name, None)
-                pairs[name] = BaseCookie().value_encode(text)[1]
-    return "; ".join(f"{k}={v}" for k, v in pairs.items()) if pairs else None
-
-
-def _merge_headers(defaults: CIMultiDict[str], headers: Any) -> CIMultiDict[str]:
-    """Session defaults overridden by the request's headers (all of a name replaced)."""
-    result = CIMultiDict(defaults)
-    if headers:
-        added: set[str] = set()
-        items = headers.items() if hasattr(headers, "items") else headers
-        for name, value in items:
-            folded = name.lower()  # header names compare case-insensitively
-            if folded in added:
-                result.add(name, value)
-            else:
-                result[name] = value
-                added.add(folded)
-    return result
-
-
-def _build_chain(handler: ClientHandlerType, middlewares: Sequence[Any]) -> ClientHandlerType:
-    """Wrap ``handler`` so the first middleware is the outermost."""
-    for mw in reversed(middlewares):
-        handler = _bind_middleware(mw, handler)
-    return handler
-
-
-def _bind_middleware(mw: Any, nxt: ClientHandlerType) -> ClientHandlerType:
-    async def call(req: ClientRequest) -> ClientResponse:
-        return await mw(req, nxt)
-
-    return call
-
-
-class _RequestContextManager:
-    """What ``session.get()`` returns: awaitable, or an async context manager that releases."""
-
-    __slots__ = ("_coro", "_resp")
-
-    def __init__(self, coro: Any) -> None:
-        self._coro = coro
-        self._resp: ClientResponse | None = None
-
-    def __await__(self) -> Generator[Any, None, ClientResponse]:
-        return self._coro.__await__()
-
-    def send(self, arg: Any) -> Any:
-        return self._coro.send(arg)
-
-    def throw(self, *args: Any) -> Any:
-        return self._coro.throw(*args)
-
-    def close(self) -> None:
-        self._coro.close()
-
-    async def __aenter__(self) -> ClientResponse:
-        resp = self._resp = await self._coro
-        resp._in_context = True
-        return resp
-
-    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        resp = self._resp
-        if resp is not None:
-            if type(resp).__aexit__ is ClientResponse.__aexit__:
-                resp._exit(exc_type)  # no coroutine needed for the stock response
-            else:
-                await resp.__aexit__(exc_type, exc, tb)
 
 
 class ClientSession:
@@ -833,31 +748,6 @@ class ClientSession:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} closed={self._closed}>"
 
-
-class _SessionRequestContextManager:
-    """``async with aiohttp_fast.request(...) as resp``: a one-off session around a request."""
-
-    __slots__ = ("_coro", "_session", "_resp")
-
-    def __init__(self, coro: Any, session: ClientSession) -> None:
-        self._coro = coro
-        self._session = session
-        self._resp: ClientResponse | None = None
-
-    async def __aenter__(self) -> ClientResponse:
-        try:
-            self._resp = await self._coro
-        except BaseException:
-            await self._session.close()
-            raise
-        return self._resp
-
-    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        try:
-            if self._resp is not None:
-                await self._resp.__aexit__(exc_type, exc, tb)
-        finally:
-            await self._session.close()
 
 
 def request(

@@ -23,7 +23,7 @@ LAYERS: dict[str, int] = {
     # L1 wire, sans-I/O
     "_parser_py": 1, "_parser_c": 1, "http_parser": 1, "_writer_py": 1, "_writer_c": 1,
     "http_writer": 1, "_cookie_py": 1, "_cookie_c": 1, "cookie_helpers": 1, "decoders": 1,
-    "auth": 1, "proxy_env": 1, "content_type": 1, "charset": 1, "links": 1,
+    "auth": 1, "request_headers": 1, "proxy_env": 1, "content_type": 1, "charset": 1, "links": 1,
     "public_suffixes": 1,
     # L2 one connection
     "streams": 2, "protocol": 2, "writer": 2, "payload": 2, "multipart": 2, "formdata": 2,
@@ -31,7 +31,8 @@ LAYERS: dict[str, int] = {
     "_pool": 3, "_pool_py": 3, "_pool_c": 3, "resolver": 3, "tls": 3, "proxy": 3,
     "happy_eyeballs": 3, "connector": 3,
     # L4 one exchange
-    "client_request": 4, "client_response": 4, "cookiejar": 4, "cookie_file": 4,
+    "client_request": 4, "client_middlewares": 4, "request_context": 4, "client_response": 4,
+    "cookiejar": 4, "cookie_file": 4,
     "redirects": 4,
     # L5 session
     "client": 5,
