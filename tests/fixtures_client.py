@@ -134,27 +134,30 @@ class EchoServer:
         return self.base.join(URL(path))
 
 
-@pytest.fixture
-async def echo_server() -> AsyncIterator[EchoServer]:
+async def _start_echo(host: str) -> EchoServer:
+    """The echo app on ``host`` and a free port."""
     runner = web.AppRunner(make_echo_app())
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, host, 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield EchoServer(runner, URL(f"http://127.0.0.1:{port}/"))
-    await runner.cleanup()
+    netloc = f"[{host}]" if ":" in host else host
+    return EchoServer(runner, URL(f"http://{netloc}:{port}/"))
+
+
+@pytest.fixture
+async def echo_server() -> AsyncIterator[EchoServer]:
+    server = await _start_echo("127.0.0.1")
+    yield server
+    await server.runner.cleanup()
 
 
 @pytest.fixture
 async def echo_server2() -> AsyncIterator[EchoServer]:
     """A second origin (same host, another port) for cross-origin redirects."""
-    runner = web.AppRunner(make_echo_app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield EchoServer(runner, URL(f"http://127.0.0.1:{port}/"))
-    await runner.cleanup()
+    server = await _start_echo("127.0.0.1")
+    yield server
+    await server.runner.cleanup()
 
 
 def _has_ipv6() -> bool:
@@ -170,13 +173,9 @@ def _has_ipv6() -> bool:
 async def echo_server_v6() -> AsyncIterator[EchoServer]:
     if not _has_ipv6():
         pytest.skip("no IPv6 loopback on this machine")
-    runner = web.AppRunner(make_echo_app())
-    await runner.setup()
-    site = web.TCPSite(runner, "::1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield EchoServer(runner, URL(f"http://[::1]:{port}/"))
-    await runner.cleanup()
+    server = await _start_echo("::1")
+    yield server
+    await server.runner.cleanup()
 
 
 @pytest.fixture
