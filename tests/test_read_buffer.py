@@ -1,0 +1,121 @@
+"""One read buffer per event loop, shared by its connections (protocol.ResponseHandler).
+
+Each transport reads into the loop's buffer and the parser must copy out whatever it keeps
+(a partial header line, a body piece) before the next read, which may be another connection's,
+overwrites it. These tests make many connections' reads interleave with heads and bodies cut
+at odd places, over plain TCP and TLS, on asyncio and uvloop, and check every byte.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import aiohttp_fast as aiohttp
+from aiohttp_fast.protocol import READ_BUFFER_SIZE, ResponseHandler
+
+CONNECTIONS = 12
+REQUESTS_PER_CONNECTION = 4
+
+
+def loop_factories() -> list[Any]:
+    factories: list[Any] = [pytest.param(asyncio.new_event_loop, id="asyncio")]
+    try:
+        import uvloop
+    except ImportError:
+        return factories
+    return [*factories, pytest.param(uvloop.new_event_loop, id="uvloop")]
+
+
+def response_for(path: str) -> tuple[bytes, bytes]:
+    """A response unique to ``path``: its name in a header and a body of its own bytes."""
+    tag = path.strip("/").encode()
+    body = (tag + b"-") * (50 + len(tag) * 37)  # a few KiB, different per request
+    head = (
+        b"HTTP/1.1 200 OK\r\nX-Tag: " + tag + b"\r\nX-Filler: " + b"f" * 300 + b"\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    )
+    return head, body
+
+
+async def drip_server(ctx: ssl.SSLContext | None) -> tuple[asyncio.Server, int]:
+    """Answers each request in pieces of 1 to 29 bytes, yielding between them."""
+
+    async def on_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            for _ in range(REQUESTS_PER_CONNECTION):
+                request = await reader.readuntil(b"\r\n\r\n")
+                path = request.split(b" ", 2)[1].decode()
+                head, body = response_for(path)
+                wire = head + body
+                step, i = 1, 0
+                while i < len(wire):
+                    writer.write(wire[i : i + step])
+                    await writer.drain()
+                    await asyncio.sleep(0)
+                    i += step
+                    step = step % 29 + 3 if i < len(head) else 997
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=ctx)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def interleaved_exchanges(server_ctx: ssl.SSLContext | None,
+                                client_ctx: ssl.SSLContext | None) -> list[str]:
+    server, port = await drip_server(server_ctx)
+    scheme = "https" if server_ctx else "http"
+    seen: list[str] = []
+    try:
+        conn = aiohttp.TCPConnector(limit=CONNECTIONS, ssl=client_ctx if client_ctx else False)
+        async with aiohttp.ClientSession(connector=conn) as session:
+
+            async def one(n: int) -> None:
+                path = f"/conn{n}"
+                async with session.get(f"{scheme}://127.0.0.1:{port}{path}") as resp:
+                    head, body = response_for(path)
+                    assert resp.status == 200
+                    assert resp.headers["X-Tag"] == path[1:]
+                    assert resp.headers["X-Filler"] == "f" * 300
+                    assert await resp.read() == body
+                    seen.append(path)
+
+            for round_ in range(REQUESTS_PER_CONNECTION):
+                await asyncio.gather(*(one(round_ * 100 + n) for n in range(CONNECTIONS)))
+    finally:
+        server.close()
+        await server.wait_closed()
+    return seen
+
+
+@pytest.mark.parametrize("loop_factory", loop_factories())
+@pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
+def test_interleaved_reads_keep_every_byte(
+    loop_factory: Callable[[], asyncio.AbstractEventLoop],
+    tls: bool,
+    server_ssl_ctx: ssl.SSLContext,
+    client_ssl_ctx: ssl.SSLContext,
+) -> None:
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        seen = runner.run(interleaved_exchanges(
+            server_ssl_ctx if tls else None, client_ssl_ctx if tls else None))
+    assert len(seen) == CONNECTIONS * REQUESTS_PER_CONNECTION
+
+
+async def test_buffer_is_per_loop_and_not_per_connection() -> None:
+    loop = asyncio.get_running_loop()
+    a, b = ResponseHandler(loop), ResponseHandler(loop)
+    assert a.get_buffer(-1) is b.get_buffer(-1)
+    assert len(a.get_buffer(-1)) == READ_BUFFER_SIZE
+    other = asyncio.new_event_loop()
+    try:
+        assert ResponseHandler(other).get_buffer(-1) is not a.get_buffer(-1)
+    finally:
+        other.close()
