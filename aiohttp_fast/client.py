@@ -51,7 +51,7 @@ from .request_headers import cookie_header as _cookie_header
 from .request_headers import merge_headers as _merge_headers
 from .timeouts import DEFAULT_TIMEOUT, ClientTimeout
 from .tls import Fingerprint
-from .tracing import Trace, TraceConfig
+from .tracing import Trace, TraceConfig, wants
 
 __all__ = ("ClientSession", "request", "ClientMiddlewareType", "ClientHandlerType")
 
@@ -451,8 +451,9 @@ class ClientSession:
                 Trace(self, tc, tc.trace_config_ctx(trace_request_ctx=trace_request_ctx))
                 for tc in self._trace_configs
             ]
-            for trace in traces:
-                await trace.send_request_start(method, url, headers or CIMultiDict())
+            if wants(traces, "request_start"):
+                for trace in traces:
+                    await trace.send_request_start(method, url, headers or CIMultiDict())
 
         # proxy: an explicit one holds for every hop; the environment's is looked up per hop
         proxy_url = proxy
@@ -621,7 +622,7 @@ class ClientSession:
                     raise
             else:
                 resp.raise_for_status()
-        if traces:
+        if traces and wants(traces, "request_end"):
             for trace in traces:
                 await trace.send_request_end(method, url, headers or CIMultiDict(), resp)
         return resp

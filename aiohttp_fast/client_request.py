@@ -35,6 +35,7 @@ from .formdata import FormData
 from .http_message import HttpVersion, HttpVersion10, HttpVersion11
 from .http_writer import serialize_request_head
 from .payload import payload_for
+from .tracing import wants
 from .typedefs import ConnectionKey, RequestInfo
 from .writer import StreamWriter
 
@@ -624,8 +625,7 @@ class ClientRequest:
         if self._expect100:
             transport.write(head)
             if traces:
-                for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
+                await self._signal_headers_sent(traces)
             writer_task = asyncio.ensure_future(self._write_after_continue(protocol))
         elif body is not None and self._stream is None:
             if len(body) <= _COALESCE_LIMIT:
@@ -641,31 +641,41 @@ class ClientRequest:
                     # the server answered (413...) and closed without taking the whole body:
                     # its answer is the result, as with aiohttp
             self._body_sent = True
-            if traces:
+            if traces and (
+                wants(traces, "request_headers_sent") or wants(traces, "request_chunk_sent")
+            ):
+                sent = self._sent_headers()
                 for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
+                    await trace.send_request_headers(self.method, self.url, sent)
                     if body:
                         await trace.send_request_chunk_sent(self.method, self.url, self.body)
         elif self._stream is not None:
             transport.write(head)
             if traces:
-                for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
+                await self._signal_headers_sent(traces)
             writer_task = asyncio.ensure_future(self._write_stream(protocol))
         else:
             transport.write(head)
             if traces:
-                for trace in traces:
-                    await trace.send_request_headers(self.method, self.url, self._sent_headers())
+                await self._signal_headers_sent(traces)
         return self._response(protocol, waiter, writer_task)
 
+    async def _signal_headers_sent(self, traces: list[Any]) -> None:
+        """request_headers_sent, to the traces listening (the headers are built only then)."""
+        if wants(traces, "request_headers_sent"):
+            sent = self._sent_headers()
+            for trace in traces:
+                await trace.send_request_headers(self.method, self.url, sent)
+
     def _send_now(self, conn: Any, read_options: Any) -> ClientResponse | None:
-        """``send()`` for the requests that need no await (no tracing, no Expect: 100-continue,
-        no streamed or large body): head and body in one write. None, having sent nothing,
-        for the others."""
+        """``send()`` for the requests that need no await (no one listening to the sending
+        signals, no Expect: 100-continue, no streamed or large body): head and body in one
+        write. None, having sent nothing, for the others."""
         body = self.body
+        traces = self._traces
         if (
-            self._traces
+            traces
+            and (wants(traces, "request_headers_sent") or wants(traces, "request_chunk_sent"))
             or self._expect100
             or self._stream is not None
             or self.chunked
@@ -756,7 +766,7 @@ class ClientRequest:
         self._body_sent = True
         traces = self._traces
         on_chunk = None
-        if traces:
+        if traces and wants(traces, "request_chunk_sent"):
             method, url = self.method, self.url
 
             async def on_chunk(chunk: bytes) -> None:

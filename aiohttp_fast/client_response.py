@@ -29,6 +29,7 @@ from .cookie_helpers import parse_set_cookie_headers
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, ResponseMessage
 from .streams import EMPTY_PAYLOAD, EmptyStreamReader, StreamReader
+from .tracing import wants
 from .typedefs import RequestInfo
 
 __all__ = ("ClientResponse", "ContentDisposition", "parse_content_type")
@@ -232,7 +233,7 @@ class ClientResponse:
             payload = EMPTY_PAYLOAD
         self.content = payload
         traces = self._traces
-        if traces:
+        if traces and wants(traces, "response_chunk_received"):
             method, url = self.method, self._url
 
             async def on_chunk(chunk: bytes) -> None:

@@ -38,7 +38,7 @@ from .resolver import (
 )
 from .timeouts import ClientTimeout
 from .tls import Fingerprint, merge_ssl_params, resolve_ssl, translate_connect_error
-from .tracing import Trace
+from .tracing import Trace, wants
 from .typedefs import ConnectionKey
 
 __all__ = ("BaseConnector", "Connection", "TCPConnector", "UnixConnector")
@@ -288,7 +288,7 @@ class BaseConnector:
             if proto is not None:
                 self._acquired.add(proto)
                 conn = Connection(self, key, proto, self._loop, True)
-                if traces:
+                if traces and wants(traces, "connection_reuseconn"):
                     await self._trace_lent(conn, traces)
                 return conn
             waiter = None

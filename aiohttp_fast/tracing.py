@@ -11,7 +11,7 @@ and guard with ``if traces:`` so that tracing costs nothing when no config is gi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableSequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, TypeVar, overload
@@ -159,13 +159,17 @@ class TraceConfig:
         "on_dns_cache_miss",
     )
 
-    __slots__ = ("_trace_config_ctx_factory", "_frozen") + tuple("_" + s for s in _SIGNALS)
+    __slots__ = ("_trace_config_ctx_factory", "_frozen", "_wanted") + tuple(
+        "_" + s for s in _SIGNALS
+    )
 
     def __init__(
         self, trace_config_ctx_factory: Callable[..., Any] = SimpleNamespace
     ) -> None:
         self._trace_config_ctx_factory = trace_config_ctx_factory
         self._frozen = False
+        # the signals (names without "on_") that have handlers, known once frozen
+        self._wanted: frozenset[str] = frozenset(name[3:] for name in self._SIGNALS)
         for name in self._SIGNALS:
             object.__setattr__(self, "_" + name, Signal(self))
 
@@ -179,6 +183,9 @@ class TraceConfig:
             return
         for name in self._SIGNALS:
             getattr(self, "_" + name).freeze()
+        self._wanted = frozenset(
+            name[3:] for name in self._SIGNALS if len(getattr(self, "_" + name))
+        )
         self._frozen = True
 
     @property
@@ -376,13 +383,40 @@ _CREATE_END = TraceConnectionCreateEndParams()
 _REUSECONN = TraceConnectionReuseconnParams()
 
 
-class Trace:
-    """One TraceConfig bound to one request: the layers below call its ``send_*`` coroutines.
+class _Done:
+    """An awaitable that is complete already: what sending a signal nobody listens to gives."""
 
-    Each sends the matching signal with ``(session, trace_config_ctx, params)``.
+    __slots__ = ()
+
+    def __await__(self) -> Iterator[None]:
+        return iter(())
+
+
+_DONE = _Done()
+_ALL_SIGNALS = frozenset(name[3:] for name in TraceConfig._SIGNALS)
+
+
+def wants(traces: Sequence[Trace], signal: str) -> bool:
+    """True when a handler of some trace listens to ``signal`` (its name without "on_").
+
+    Call sites check it before building an expensive argument (the sent headers) or leaving
+    a fast path that only matters to listeners.
+    """
+    for trace in traces:
+        if signal in trace._wanted:
+            return True
+    return False
+
+
+class Trace:
+    """One TraceConfig bound to one request: the layers below await its ``send_*`` methods.
+
+    Each returns the matching signal's ``send`` coroutine with ``(session, trace_config_ctx,
+    params)`` (one coroutine level fewer than wrapping it), or a completed awaitable when the
+    signal has no handlers.
     """
 
-    __slots__ = ("_session", "_trace_config", "_trace_config_ctx")
+    __slots__ = ("_session", "_trace_config", "_trace_config_ctx", "_wanted")
 
     def __init__(self, session: Any, trace_config: TraceConfig, trace_config_ctx: Any) -> None:
         # The session freezes its configs; doing it here as well (a no-op when already done)
@@ -391,101 +425,138 @@ class Trace:
         self._session = session
         self._trace_config = trace_config
         self._trace_config_ctx = trace_config_ctx
+        # A signal without handlers is not sent at all: no params record, no awaits. A
+        # TraceConfig subclass that hides ``_wanted`` gets every signal sent.
+        self._wanted: frozenset[str] = getattr(trace_config, "_wanted", _ALL_SIGNALS)
 
-    async def send_request_start(self, method: str, url: URL, headers: CIMultiDict[str]) -> None:
-        await self._trace_config.on_request_start.send(
+    def send_request_start(
+        self, method: str, url: URL, headers: CIMultiDict[str]
+    ) -> Awaitable[None]:
+        if "request_start" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_request_start.send(
             self._session, self._trace_config_ctx, TraceRequestStartParams(method, url, headers)
         )
 
-    async def send_request_chunk_sent(self, method: str, url: URL, chunk: bytes) -> None:
-        await self._trace_config.on_request_chunk_sent.send(
+    def send_request_chunk_sent(self, method: str, url: URL, chunk: bytes) -> Awaitable[None]:
+        if "request_chunk_sent" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_request_chunk_sent.send(
             self._session, self._trace_config_ctx, TraceRequestChunkSentParams(method, url, chunk)
         )
 
-    async def send_response_chunk_received(self, method: str, url: URL, chunk: bytes) -> None:
-        await self._trace_config.on_response_chunk_received.send(
+    def send_response_chunk_received(self, method: str, url: URL, chunk: bytes) -> Awaitable[None]:
+        if "response_chunk_received" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_response_chunk_received.send(
             self._session,
             self._trace_config_ctx,
             TraceResponseChunkReceivedParams(method, url, chunk),
         )
 
-    async def send_request_end(
+    def send_request_end(
         self, method: str, url: URL, headers: CIMultiDict[str], response: Any
-    ) -> None:
-        await self._trace_config.on_request_end.send(
+    ) -> Awaitable[None]:
+        if "request_end" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_request_end.send(
             self._session,
             self._trace_config_ctx,
             TraceRequestEndParams(method, url, headers, response),
         )
 
-    async def send_request_exception(
+    def send_request_exception(
         self, method: str, url: URL, headers: CIMultiDict[str], exception: BaseException
-    ) -> None:
-        await self._trace_config.on_request_exception.send(
+    ) -> Awaitable[None]:
+        if "request_exception" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_request_exception.send(
             self._session,
             self._trace_config_ctx,
             TraceRequestExceptionParams(method, url, headers, exception),
         )
 
-    async def send_request_redirect(
+    def send_request_redirect(
         self, method: str, url: URL, headers: CIMultiDict[str], response: Any
-    ) -> None:
-        await self._trace_config.on_request_redirect.send(
+    ) -> Awaitable[None]:
+        if "request_redirect" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_request_redirect.send(
             self._session,
             self._trace_config_ctx,
             TraceRequestRedirectParams(method, url, headers, response),
         )
 
-    async def send_request_headers(
+    def send_request_headers(
         self, method: str, url: URL, headers: CIMultiDict[str]
-    ) -> None:
-        await self._trace_config.on_request_headers_sent.send(
+    ) -> Awaitable[None]:
+        if "request_headers_sent" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_request_headers_sent.send(
             self._session,
             self._trace_config_ctx,
             TraceRequestHeadersSentParams(method, url, headers),
         )
 
-    async def send_connection_queued_start(self) -> None:
-        await self._trace_config.on_connection_queued_start.send(
+    def send_connection_queued_start(self) -> Awaitable[None]:
+        if "connection_queued_start" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_connection_queued_start.send(
             self._session, self._trace_config_ctx, _QUEUED_START
         )
 
-    async def send_connection_queued_end(self) -> None:
-        await self._trace_config.on_connection_queued_end.send(
+    def send_connection_queued_end(self) -> Awaitable[None]:
+        if "connection_queued_end" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_connection_queued_end.send(
             self._session, self._trace_config_ctx, _QUEUED_END
         )
 
-    async def send_connection_create_start(self) -> None:
-        await self._trace_config.on_connection_create_start.send(
+    def send_connection_create_start(self) -> Awaitable[None]:
+        if "connection_create_start" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_connection_create_start.send(
             self._session, self._trace_config_ctx, _CREATE_START
         )
 
-    async def send_connection_create_end(self) -> None:
-        await self._trace_config.on_connection_create_end.send(
+    def send_connection_create_end(self) -> Awaitable[None]:
+        if "connection_create_end" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_connection_create_end.send(
             self._session, self._trace_config_ctx, _CREATE_END
         )
 
-    async def send_connection_reuseconn(self) -> None:
-        await self._trace_config.on_connection_reuseconn.send(
+    def send_connection_reuseconn(self) -> Awaitable[None]:
+        if "connection_reuseconn" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_connection_reuseconn.send(
             self._session, self._trace_config_ctx, _REUSECONN
         )
 
-    async def send_dns_resolvehost_start(self, host: str) -> None:
-        await self._trace_config.on_dns_resolvehost_start.send(
+    def send_dns_resolvehost_start(self, host: str) -> Awaitable[None]:
+        if "dns_resolvehost_start" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_dns_resolvehost_start.send(
             self._session, self._trace_config_ctx, TraceDnsResolveHostStartParams(host)
         )
 
-    async def send_dns_resolvehost_end(self, host: str) -> None:
-        await self._trace_config.on_dns_resolvehost_end.send(
+    def send_dns_resolvehost_end(self, host: str) -> Awaitable[None]:
+        if "dns_resolvehost_end" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_dns_resolvehost_end.send(
             self._session, self._trace_config_ctx, TraceDnsResolveHostEndParams(host)
         )
 
-    async def send_dns_cache_hit(self, host: str) -> None:
-        await self._trace_config.on_dns_cache_hit.send(
+    def send_dns_cache_hit(self, host: str) -> Awaitable[None]:
+        if "dns_cache_hit" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_dns_cache_hit.send(
             self._session, self._trace_config_ctx, TraceDnsCacheHitParams(host)
         )
 
-    async def send_dns_cache_miss(self, host: str) -> None:
-        await self._trace_config.on_dns_cache_miss.send(
+    def send_dns_cache_miss(self, host: str) -> Awaitable[None]:
+        if "dns_cache_miss" not in self._wanted:
+            return _DONE
+        return self._trace_config.on_dns_cache_miss.send(
             self._session, self._trace_config_ctx, TraceDnsCacheMissParams(host)
         )

@@ -412,6 +412,53 @@ async def test_e2e_request_body_chunks(lib: ModuleType, cookie_server: CookieSer
     assert (sent.method, sent.chunk) == ("POST", b"payload")
 
 
+TWO_POSTS = [
+    "on_request_start", "on_connection_create_start", "on_connection_create_end",
+    "on_request_headers_sent", "on_request_chunk_sent", "on_request_end",
+    "on_response_chunk_received",
+    "on_request_start", "on_connection_reuseconn", "on_request_headers_sent",
+    "on_request_chunk_sent", "on_request_end", "on_response_chunk_received",
+]
+
+
+@pytest.mark.parametrize("signal", sorted(set(TWO_POSTS)))
+async def test_e2e_one_signal_alone(
+    lib: ModuleType, cookie_server: CookieServer, signal: str
+) -> None:
+    # Signals nobody listens to are skipped (and the request keeps its fast path): a config
+    # listening to one signal must still get exactly its share of the full sequence, with
+    # params, and a fresh context per request.
+    events: list[tuple[Any, Any]] = []
+    made: list[Any] = []
+
+    def factory(trace_request_ctx: Any = None) -> Any:
+        made.append(SimpleNamespace(trace_request_ctx=trace_request_ctx))
+        return made[-1]
+
+    async def handler(session: Any, ctx: Any, params: Any) -> None:
+        events.append((ctx, params))
+
+    config = lib.TraceConfig(trace_config_ctx_factory=factory)
+    getattr(config, signal).append(handler)
+    async with lib.ClientSession(trace_configs=[config]) as s:
+        for i in range(2):
+            async with s.post(cookie_server.url("/post"), data=b"payload",
+                              trace_request_ctx=i) as resp:
+                assert await resp.read()
+    assert len(events) == TWO_POSTS.count(signal)
+    assert [ctx.trace_request_ctx for ctx in made] == [0, 1]
+    assert {id(ctx) for ctx, _ in events} <= {id(ctx) for ctx in made}
+    for _, params in events:
+        if signal == "on_request_chunk_sent":
+            assert params.chunk == b"payload"
+        elif signal == "on_request_headers_sent":
+            assert params.headers["Content-Length"] == "7"
+        elif signal == "on_response_chunk_received":
+            assert params.chunk
+        elif signal in ("on_request_start", "on_request_end"):
+            assert params.method == "POST" and params.url == cookie_server.url("/post")
+
+
 async def test_e2e_connection_refused(lib: ModuleType) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
