@@ -35,6 +35,9 @@ def cookie_header(cookies: BaseCookie[str] | None, extra: Any) -> str | None:
 
 def merge_headers(defaults: CIMultiDict[str], headers: Any) -> CIMultiDict[str]:
     """Session defaults overridden by the request's headers (all of a name replaced)."""
+    if not defaults:
+        # nothing to override: the request's headers, every repeated name kept, as below
+        return CIMultiDict(headers)
     result = CIMultiDict(defaults)
     if headers:
         added: set[str] = set()
