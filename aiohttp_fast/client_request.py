@@ -544,26 +544,16 @@ class ClientRequest:
         )
 
     def _cached_head(self) -> bytes | None:
-        """The head from a cached block of header lines (the common requests' fast path).
+        """The head from caches (the common requests' fast path).
 
         Everything but the request line and the framing depends only on the origin, the
         request's own headers and whether the method gets a default Content-Type: that block
-        is serialized (and validated) once, then reused.
+        is serialized (and validated) once, then reused; whole heads are cached as well.
         """
         url = self.url
         headers = self.headers
         method = self.method
-        whole_key = None
-        if not headers and self.body is None:
-            # no headers of its own, no body: the whole head depends on method and URL only
-            whole_key = (method, url)
-            head = _WHOLE_HEADS.get(whole_key)
-            if head is not None:
-                return head
-        target = url.raw_path_qs or "/"
-        if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
-            return None  # let the serializer report (or encode) it
-        post = method in _POST_METHODS
+        body = self.body
         if headers:
             if (
                 hdrs.COOKIE in headers  # changes from request to request: not worth caching
@@ -571,9 +561,18 @@ class ClientRequest:
                 or hdrs.TRANSFER_ENCODING in headers
             ):
                 return None
-            key: Any = (url.host_port_subcomponent, tuple(headers.items()), post)
+            items: tuple[tuple[str, str], ...] = tuple(headers.items())
         else:
-            key = (url.host_port_subcomponent, (), post)
+            items = ()
+        # the whole head depends on method, URL, body length and the request's own headers
+        whole_key = (method, url, -1 if body is None else len(body), items)
+        head = _WHOLE_HEADS.get(whole_key)
+        if head is not None:
+            return head
+        target = url.raw_path_qs or "/"
+        if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
+            return None  # let the serializer report (or encode) it
+        key = (url.host_port_subcomponent, items, method in _POST_METHODS)
         block = _HEAD_BLOCKS.get(key)
         if block is None:
             full = serialize_request_head("GET", "/", HttpVersion11, self._header_lines())
@@ -582,17 +581,15 @@ class ClientRequest:
                 _HEAD_BLOCKS.clear()
             _HEAD_BLOCKS[key] = block
         line = f"{method} {target} HTTP/1.1\r\n".encode("ascii")
-        body = self.body
         if body is not None:
-            return b"%b%bContent-Length: %d\r\n\r\n" % (line, block, len(body))
-        if method in _BODYLESS_DEFAULT:
+            head = b"%b%bContent-Length: %d\r\n\r\n" % (line, block, len(body))
+        elif method in _BODYLESS_DEFAULT:
             head = b"%b%b\r\n" % (line, block)
         else:
             head = b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
-        if whole_key is not None:
-            if len(_WHOLE_HEADS) >= _HEAD_BLOCKS_MAX:
-                _WHOLE_HEADS.clear()
-            _WHOLE_HEADS[whole_key] = head
+        if len(_WHOLE_HEADS) >= _HEAD_BLOCKS_MAX:
+            _WHOLE_HEADS.clear()
+        _WHOLE_HEADS[whole_key] = head
         return head
 
     async def send(self, conn: Any, read_options: Any = None) -> ClientResponse:
@@ -790,11 +787,12 @@ class ClientRequest:
 # items, method gets a default Content-Type): a hit makes the head one bytes concatenation
 _HEAD_BLOCKS: dict[Any, bytes] = {}
 _HEAD_BLOCKS_MAX = 512
-# Whole heads of bodyless requests without headers of their own, keyed by (method, URL)
-_WHOLE_HEADS: dict[tuple[str, URL], bytes] = {}
+# Whole heads keyed by (method, URL, body length or -1, the request's own header items)
+_WHOLE_HEADS: dict[tuple[str, URL, int, tuple[tuple[str, str], ...]], bytes] = {}
 _CACHED_HEADERS_MAX = 8
 
 
 def json_body(obj: Any, dumps: Callable[[Any], str] = _json.dumps) -> bytes:
     """What ``json=`` sends."""
     return dumps(obj).encode("utf-8")
+
