@@ -9,11 +9,14 @@ import sys
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from multidict import MultiDict
 from yarl import URL
 
 import aiohttp_fast as aiohttp
 from aiohttp_fast import decoders
+from aiohttp_fast.client_request import json_body
 from tests.fixtures_client import EchoServer, RawServer, read_head, seen
 
 
@@ -440,3 +443,32 @@ async def test_legacy_ssl_arguments(echo_server_tls, client_ssl_ctx):
             await s.get(echo_server_tls.url(), verify_ssl=False, ssl_context=client_ssl_ctx)
         with pytest.raises(TypeError):
             await s.get(echo_server_tls.url(), no_such_argument=1)
+
+
+# ---- json= encoding: json.dumps's output, without its per-call set-up ----
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text() | st.integers() | st.floats() | st.booleans(), children,
+                      max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_json_values)
+def test_json_body_is_json_dumps(value: Any) -> None:
+    assert json_body(value) == json.dumps(value).encode("utf-8")
+
+
+def test_json_body_errors_are_json_dumps_errors() -> None:
+    circular: list[Any] = []
+    circular.append(circular)
+    for bad in (circular, {"x": object()}, {(1, 2): 3}):
+        with pytest.raises((TypeError, ValueError)) as ours:
+            json_body(bad)
+        with pytest.raises((TypeError, ValueError)) as stdlib:
+            json.dumps(bad)
+        assert (type(ours.value), str(ours.value)) == (type(stdlib.value), str(stdlib.value))
+    # a serializer of the user's own is used as given
+    assert json_body({"a": 1}, dumps=lambda v: "custom") == b"custom"
