@@ -379,7 +379,7 @@ class BaseConnector:
         proto = pool.pop_idle(key)
         while proto is not None:
             # The server may have closed it while it sat idle (expiry is the sweep's job).
-            if not proto.should_close:
+            if proto.idle_usable:
                 return proto
             proto.close()
             proto = pool.pop_idle(key)

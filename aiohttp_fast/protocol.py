@@ -157,6 +157,16 @@ class ResponseHandler(asyncio.BufferedProtocol):
         )
 
     @property
+    def idle_usable(self) -> bool:
+        """For a connection waiting in the pool (``should_close`` was False when it went in):
+        whether it is still fit for reuse. Whatever breaks an idle connection (the server
+        closing, unsolicited bytes, our own close or timeout) sets ``_should_close``; the
+        transport check covers a transport closed behind the protocol's back. A third of the
+        cost of ``should_close``, on every reuse."""
+        transport = self.transport
+        return not self._should_close and transport is not None and not transport.is_closing()
+
+    @property
     def upgraded(self) -> bool:
         return self._upgraded
 
