@@ -9,7 +9,8 @@ a body stream. Hot-path choices:
   fires: requests whose timeouts never expire cost no timer operations;
 - writer flow control (``pause_writing``/``resume_writing``) through ``_drain_helper``;
 - a ``BufferedProtocol``: the transport reads into one buffer per event loop, shared by all of
-  the loop's connections (the parser copies out what it keeps before the next read can start).
+  the loop's connections (the parser copies out what it keeps before the next read can start;
+  a read nested in another's parsing gets a buffer of its own).
   With TLS this saves an allocation of the SSL layer's maximum read size per read, which is
   what made small TLS requests cost twice as much on uvloop; an idle connection holds no
   buffer of its own.
@@ -41,17 +42,36 @@ _DEFAULT_LIMITS = (8190, 8190, 128)
 
 # What one read may take: as much as asyncio's and uvloop's own read size.
 READ_BUFFER_SIZE = 256 * 1024
-_read_buffers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, memoryview] = (
+# A read that starts while another is being parsed gets a buffer of its own, this size.
+NESTED_READ_SIZE = 64 * 1024
+
+
+class _SharedBuffer:
+    """One event loop's read buffer and whether a read's bytes in it are being parsed.
+
+    A loop runs one callback at a time, so one buffer serves all its connections, with one
+    exception: a callback run while parsing (a response's end releasing or closing a TLS
+    connection, whose shutdown reads what the SSL layer still holds) may start another read
+    before the first is done with the buffer. That read gets a buffer of its own.
+    """
+
+    __slots__ = ("view", "busy")
+
+    def __init__(self) -> None:
+        self.view = memoryview(bytearray(READ_BUFFER_SIZE))
+        self.busy = False
+
+
+_read_buffers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SharedBuffer] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _read_buffer(loop: asyncio.AbstractEventLoop) -> memoryview:
-    """The loop's read buffer: a loop runs one callback at a time, so one buffer serves all."""
-    view = _read_buffers.get(loop)
-    if view is None:
-        view = _read_buffers[loop] = memoryview(bytearray(READ_BUFFER_SIZE))
-    return view
+def _read_buffer(loop: asyncio.AbstractEventLoop) -> _SharedBuffer:
+    shared = _read_buffers.get(loop)
+    if shared is None:
+        shared = _read_buffers[loop] = _SharedBuffer()
+    return shared
 
 
 class ResponseHandler(asyncio.BufferedProtocol):
@@ -96,6 +116,7 @@ class ResponseHandler(asyncio.BufferedProtocol):
         "_zin_done",
         "_drain_scheduled",
         "_rbuf",
+        "_lent",
     )
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -134,6 +155,7 @@ class ResponseHandler(asyncio.BufferedProtocol):
         self._zin_done = False
         self._drain_scheduled = False
         self._rbuf = _read_buffer(loop)
+        self._lent: memoryview | None = None  # a nested read's own buffer, until reported
 
     # ---- connection state (the connector's view) ----
 
@@ -311,11 +333,26 @@ class ResponseHandler(asyncio.BufferedProtocol):
                 self._ensure_timer()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._rbuf
+        shared = self._rbuf
+        if shared.busy:
+            nested = self._lent = memoryview(bytearray(NESTED_READ_SIZE))
+            return nested
+        self._lent = None
+        return shared.view
 
     def buffer_updated(self, nbytes: int) -> None:
+        nested = self._lent
+        if nested is not None:
+            self._lent = None
+            self.data_received(bytes(nested[:nbytes]))
+            return
+        shared = self._rbuf
         # The slice is only valid until this returns: the parser copies what it keeps.
-        self.data_received(self._rbuf[:nbytes])
+        shared.busy = True
+        try:
+            self.data_received(shared.view[:nbytes])
+        finally:
+            shared.busy = False
 
     def data_received(self, data: bytes | memoryview) -> None:
         if self._head_waiter is None and self._payload_done:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import aiohttp_fast as aiohttp
-from aiohttp_fast.protocol import READ_BUFFER_SIZE, ResponseHandler
+from aiohttp_fast.protocol import NESTED_READ_SIZE, READ_BUFFER_SIZE, ResponseHandler
 
 CONNECTIONS = 12
 REQUESTS_PER_CONNECTION = 4
@@ -107,6 +107,93 @@ def test_interleaved_reads_keep_every_byte(
         seen = runner.run(interleaved_exchanges(
             server_ssl_ctx if tls else None, client_ssl_ctx if tls else None))
     assert len(seen) == CONNECTIONS * REQUESTS_PER_CONNECTION
+
+
+async def close_delimited_exchanges(server_ctx: ssl.SSLContext,
+                                    client_ctx: ssl.SSLContext) -> list[bytes]:
+    # "Connection: close" answers over TLS, head and body in separate writes: the body's end
+    # releases the connection, whose close starts a TLS shutdown from inside the read
+    async def on_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = await reader.readuntil(b"\r\n\r\n")
+        body = request.split(b" ", 2)[1] * 300
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
+                     % len(body))
+        await writer.drain()
+        await asyncio.sleep(0.001)
+        writer.write(body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=server_ctx)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=client_ctx)) as s:
+
+            async def one(n: int) -> bytes:
+                async with s.get(f"https://127.0.0.1:{port}/r{n}") as resp:
+                    return await resp.read()
+
+            return await asyncio.gather(*(one(n) for n in range(16)))
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize("loop_factory", loop_factories())
+def test_close_delimited_tls_responses(
+    loop_factory: Callable[[], asyncio.AbstractEventLoop],
+    server_ssl_ctx: ssl.SSLContext,
+    client_ssl_ctx: ssl.SSLContext,
+) -> None:
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        bodies = runner.run(close_delimited_exchanges(server_ssl_ctx, client_ssl_ctx))
+    assert bodies == [f"/r{n}".encode() * 300 for n in range(16)]
+
+
+class QuietTransport(asyncio.Transport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[bytes] = []
+
+    def write(self, data: Any) -> None:
+        self.written.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return False
+
+
+def feed(protocol: ResponseHandler, data: bytes) -> None:
+    """What a transport does: fill the protocol's buffer, report the count."""
+    buf = protocol.get_buffer(-1)
+    buf[: len(data)] = data
+    protocol.buffer_updated(len(data))
+
+
+async def test_read_nested_in_another_gets_its_own_buffer() -> None:
+    loop = asyncio.get_running_loop()
+    a, b = ResponseHandler(loop), ResponseHandler(loop)
+    a.connection_made(QuietTransport())
+    b.connection_made(QuietTransport())
+    options = (None, None, 2**16, True, (8190, 8190, 128), True)
+    head_a = a.begin(False, options, False, False)
+    head_b = b.begin(False, options, False, False)
+    feed(a, b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+    assert (await head_a).status == 200
+    nested: list[memoryview] = []
+
+    def at_eof() -> None:
+        # runs inside a's read, while the shared buffer holds a's bytes
+        nested.append(b.get_buffer(-1))
+        reply = b"HTTP/1.1 204 No Content\r\n\r\n"
+        nested[0][: len(reply)] = reply
+        b.buffer_updated(len(reply))
+
+    a.payload.on_eof(at_eof)  # type: ignore[union-attr]
+    feed(a, b"hello")
+    assert await a.payload.read() == b"hello"  # type: ignore[union-attr]
+    assert (await head_b).status == 204
+    assert len(nested[0]) == NESTED_READ_SIZE
+    assert nested[0].obj is not a.get_buffer(-1).obj  # the shared one again once a is done
 
 
 async def test_buffer_is_per_loop_and_not_per_connection() -> None:
