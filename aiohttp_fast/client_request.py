@@ -272,6 +272,8 @@ class ClientRequest:
         self.body: bytes | None = None
         self._stream: Any = None
         self._set_body(data)
+        if compress:
+            self._prepare_compression(data)
 
     @staticmethod
     def _check_url(url: URL, params: Any, auth: BasicAuth | None) -> tuple[URL, URL, Any]:
@@ -503,14 +505,40 @@ class ClientRequest:
             return False
         return bool(self.chunked) or (self._stream is not None and self._body_size() is None)
 
+    def _prepare_compression(self, data: Any) -> None:
+        """``compress=`` as aiohttp takes it, when the request is built: nothing to compress
+        means no encoding; a Content-Encoding of the user's is a ValueError; otherwise the
+        header is set and the body goes out chunked (its compressed length is not known
+        until it is sent)."""
+        if not data:
+            self.compress = None
+            return
+        if self.headers.get(hdrs.CONTENT_ENCODING):
+            raise ValueError("compress can not be set if Content-Encoding header is set")
+        compress = self.compress
+        encoding = compress if isinstance(compress, str) else "deflate"
+        if encoding not in ("deflate", "gzip"):
+            raise ValueError(f"compress={compress!r}: only deflate and gzip are supported")
+        if "chunked" in self.headers.get(hdrs.TRANSFER_ENCODING, "").lower():
+            raise ValueError(
+                'chunked can not be set if "Transfer-Encoding: chunked" header is set'
+            )
+        if hdrs.CONTENT_LENGTH in self.headers:
+            raise ValueError("chunked can not be set if Content-Length header is set")
+        self.compress = encoding
+        self.headers[hdrs.CONTENT_ENCODING] = encoding
+        self.chunked = True
+
     def _apply_compression(self) -> None:
         compress = self.compress
         if self._compressed:
             return  # already applied: the request is being sent again (retry, middleware)
         self._compressed = True
-        if not compress or hdrs.CONTENT_ENCODING in self.headers:
-            return  # a user-supplied Content-Encoding means the body is sent as given
+        if not compress:
+            return
         encoding = compress if isinstance(compress, str) else "deflate"
+        if self.headers.get(hdrs.CONTENT_ENCODING, encoding) != encoding:
+            return  # a Content-Encoding put in after the request was built: sent as given
         if encoding not in ("deflate", "gzip"):
             raise ValueError(f"compress={compress!r}: only deflate and gzip are supported")
         self.headers[hdrs.CONTENT_ENCODING] = encoding

@@ -439,3 +439,45 @@ async def test_raise_for_status_outside_context_releases(
         assert resp.closed
         with pytest.raises(lib.ClientConnectionError):
             await resp.text()
+
+
+# ---- compress= ----
+
+
+async def test_compress_sends_chunked_with_content_encoding(
+    lib: ModuleType, server: Server
+) -> None:
+    async with lib.ClientSession() as s:
+        async with s.post(server.url("/"), data=b"z" * 1000, compress=True) as resp:
+            assert resp.status == 200
+        async with s.post(server.url("/"), data=b"y" * 1000, compress="gzip") as resp:
+            assert resp.status == 200
+    deflate, gzip = server.seen
+    assert deflate["Content-Encoding"] == "deflate" and gzip["Content-Encoding"] == "gzip"
+    for seen in (deflate, gzip):
+        assert seen["Transfer-Encoding"] == "chunked"
+        assert "Content-Length" not in seen
+
+
+async def test_compress_with_empty_body_sends_no_encoding(lib: ModuleType, server: Server) -> None:
+    async with lib.ClientSession() as s:
+        async with s.post(server.url("/"), data=b"", compress=True) as resp:
+            assert resp.status == 200
+    (seen,) = server.seen
+    assert "Content-Encoding" not in seen
+
+
+@pytest.mark.parametrize(
+    "headers,message",
+    [
+        ({"Content-Encoding": "br"}, "Content-Encoding header is set"),
+        ({"Content-Length": "1000"}, "Content-Length header is set"),
+    ],
+)
+async def test_compress_conflicting_headers_raise(
+    lib: ModuleType, server: Server, headers: dict[str, str], message: str
+) -> None:
+    async with lib.ClientSession() as s:
+        with pytest.raises(ValueError, match=message):
+            await s.post(server.url("/"), data=b"z" * 1000, compress=True, headers=headers)
+    assert server.seen == []
