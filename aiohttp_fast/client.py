@@ -35,7 +35,7 @@ from .client_middlewares import build_chain as _build_chain
 from .client_request import ClientRequest, json_body
 from .client_response import ClientResponse
 from .connector import TCPConnector
-from .cookiejar import CookieJar
+from .cookiejar import CookieJar, RequestCookieJar
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, HttpVersion11
 from .proxy_env import (
@@ -512,8 +512,12 @@ class ClientSession:
                     proxy_url, proxy_auth = self._env_proxy(url, explicit_proxy_auth)
                 jar = self._cookie_jar
                 jar_cookies = jar.filter_cookies(url) if jar is not None and len(jar) else None
+                # a request's own cookies pass the jar's rules too (Secure, Domain, Path)
+                req_cookies = RequestCookieJar.filter_for(jar, cookies, url) if cookies else None
                 cookie_value = (
-                    _cookie_header(jar_cookies, cookies) if jar_cookies or cookies else None
+                    _cookie_header(jar_cookies, req_cookies)
+                    if jar_cookies or req_cookies
+                    else None
                 )
                 request_class = self._request_class
                 if request_class.__init__ is _REQUEST_INIT:

@@ -35,6 +35,7 @@ from .formdata import FormData
 from .http_message import HttpVersion, HttpVersion10, HttpVersion11
 from .http_writer import serialize_request_head
 from .payload import payload_for
+from .request_headers import merge_cookie_header
 from .tracing import wants
 from .typedefs import ConnectionKey, RequestInfo
 from .writer import StreamWriter
@@ -268,7 +269,9 @@ class ClientRequest:
             self.headers[hdrs.AUTHORIZATION] = auth.encode()
         if cookies:
             existing = self.headers.get(hdrs.COOKIE)
-            self.headers[hdrs.COOKIE] = f"{existing}; {cookies}" if existing else cookies
+            self.headers[hdrs.COOKIE] = (
+                merge_cookie_header(existing, cookies) if existing else cookies
+            )
         self.body: bytes | None = None
         self._stream: Any = None
         self._set_body(data)

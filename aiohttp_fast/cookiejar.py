@@ -66,7 +66,7 @@ from .cookie_helpers import (
 from .public_suffixes import PUBLIC_SUFFIXES, is_public_suffix
 from .typedefs import LooseCookies, StrOrURL
 
-__all__ = ("PUBLIC_SUFFIXES", "CookieJar", "DummyCookieJar")
+__all__ = ("PUBLIC_SUFFIXES", "CookieJar", "DummyCookieJar", "RequestCookieJar")
 
 ClearCookiePredicate = Callable[["Morsel[str]"], bool]
 
@@ -673,6 +673,24 @@ class CookieJar:
         if host and not self._unsafe and is_ip_address(host):
             return  # the same rule as update_cookies: a strict jar keeps no IP-host cookies
         self._store(saved.name, morsel, host, url, saved.expires, None)
+
+
+class RequestCookieJar(CookieJar):
+    """The jar a request's own ``cookies=`` pass through (aiohttp 3.14's rule): the session
+    jar's settings, no limits, and ``filter_cookies`` decides what the request sends."""
+
+    _limits_enabled = False
+
+    @classmethod
+    def filter_for(cls, session_jar: Any, cookies: LooseCookies, url: URL) -> BaseCookie[str]:
+        """``cookies`` as a request to ``url`` sends them, next to ``session_jar``'s."""
+        jar = cls(
+            unsafe=getattr(session_jar, "unsafe", False),
+            quote_cookie=getattr(session_jar, "quote_cookie", True),
+            treat_as_secure_origin=getattr(session_jar, "treat_as_secure_origin", None),
+        )
+        jar.update_cookies(cookies)
+        return jar.filter_cookies(url)
 
 
 class DummyCookieJar:

@@ -7,6 +7,7 @@ Requests go to ``localhost``: a strict jar (aiohttp's too) takes no cookies from
 
 from __future__ import annotations
 
+from http.cookies import Morsel, SimpleCookie
 from types import ModuleType
 
 import aiohttp
@@ -142,3 +143,47 @@ async def test_resp_cookies_parse_like_the_jar(lib: ModuleType, cookie_server: C
         got = await _get(s, url)
         assert sorted(m.key for m in s.cookie_jar) == ["a[0]", "b"]
     assert got == {"a[0]": "1", "b": "2"}
+
+
+def _morsel(name: str, value: str, **attrs: str | bool) -> Morsel[str]:
+    m: Morsel[str] = Morsel()
+    m.set(name, value, value)
+    for key, attr in attrs.items():
+        m[key] = attr
+    return m
+
+
+async def test_per_request_cookies_follow_the_jars_rules(
+    lib: ModuleType, cookie_server: CookieServer
+) -> None:
+    # per-request cookies pass through a jar of their own: a Secure one is not sent over
+    # http, one whose Domain or Path does not match is not sent; plain values always are
+    cookies = SimpleCookie()
+    cookies["plain"] = "1"
+    cookies["sec"] = _morsel("sec", "2", secure=True)
+    cookies["away"] = _morsel("away", "3", domain="other.example")
+    cookies["deep"] = _morsel("deep", "4", path="/deeper")
+    cookies["here"] = _morsel("here", "5", path="/")
+    async with lib.ClientSession() as s:
+        await _get(s, _url(cookie_server, "/"), cookies=cookies)
+        await _get(s, _url(cookie_server, "/"), cookies={"sec": _morsel("sec", "6", secure=True)})
+    assert cookie_server.seen == ["here=5; plain=1", None]
+
+
+async def test_per_request_cookie_order_with_the_jars(
+    lib: ModuleType, cookie_server: CookieServer
+) -> None:
+    async with lib.ClientSession() as s:
+        await _get(s, _url(cookie_server, "/set?a=jar&b=jar"))
+        await _get(s, _url(cookie_server, "/"), cookies={"c": "req", "a": "req"})
+    assert cookie_server.seen[-1] == "a=req; b=jar; c=req"
+
+
+async def test_cookie_header_of_the_user_merges_with_cookies(
+    lib: ModuleType, cookie_server: CookieServer
+) -> None:
+    async with lib.ClientSession() as s:
+        await _get(s, _url(cookie_server, "/"), headers={"Cookie": "z=1; a=2"},
+                   cookies={"a": "3", "m": "4"})
+        await _get(s, _url(cookie_server, "/"), headers={"Cookie": "z=1; a=2"})
+    assert cookie_server.seen == ["a=3; m=4; z=1", "z=1; a=2"]
