@@ -27,7 +27,6 @@ from .client_exceptions import (
     ClientOSError,
     ClientPayloadError,
     ServerDisconnectedError,
-    ServerTimeoutError,
     SocketTimeoutError,
 )
 from .decoders import decoder_for
@@ -663,7 +662,7 @@ class ResponseHandler(asyncio.BufferedProtocol):
             self._payload_done = False  # a body still being decoded fails as well
         if payload is not None and not self._payload_done:
             self._payload_done = True
-            if isinstance(exc, ClientPayloadError | ServerTimeoutError):
+            if isinstance(exc, ClientPayloadError | asyncio.TimeoutError):
                 err: BaseException = exc
             else:
                 err = ClientPayloadError(f"Response payload is not completed: {exc!r}")
@@ -709,7 +708,9 @@ class ResponseHandler(asyncio.BufferedProtocol):
         # the loop may run a handle up to one clock resolution early
         slack = 0.001
         if self._deadline and now + slack >= self._deadline:
-            self._on_timeout(ServerTimeoutError("Timeout"))
+            # the total timeout: a bare asyncio.TimeoutError, not a ClientError (aiohttp's
+            # timer raises that one, so `except ClientError` code must not catch it)
+            self._on_timeout(asyncio.TimeoutError())
             return
         if (
             self._read_timeout

@@ -6,6 +6,7 @@ behaviour is the oracle, so both parametrizations must pass.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from types import ModuleType
 
@@ -15,6 +16,7 @@ from aiohttp import web
 from yarl import URL
 
 import aiohttp_fast
+from tests.fixtures_client import RawServer, read_head
 
 
 @pytest.fixture(params=["aiohttp_fast", "reference"])
@@ -481,3 +483,28 @@ async def test_compress_conflicting_headers_raise(
         with pytest.raises(ValueError, match=message):
             await s.post(server.url("/"), data=b"z" * 1000, compress=True, headers=headers)
     assert server.seen == []
+
+
+# ---- the total timeout ----
+
+
+@pytest.mark.parametrize("phase", ["head", "body"])
+async def test_total_timeout_is_a_bare_timeout_error(
+    lib: ModuleType, raw_server: RawServer, phase: str
+) -> None:
+    # aiohttp's total-timeout timer raises asyncio.TimeoutError itself, not a ClientError:
+    # code that retries on ClientError must not retry a request out of time
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        if phase == "body":
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npart")
+            await writer.drain()
+        await reader.read()
+
+    url = await raw_server.start(handler)
+    async with lib.ClientSession(timeout=lib.ClientTimeout(total=0.2)) as s:
+        with pytest.raises(asyncio.TimeoutError) as info:
+            async with s.get(url) as resp:
+                await resp.read()
+    assert type(info.value) is asyncio.TimeoutError
+    assert not isinstance(info.value, lib.ClientError)
