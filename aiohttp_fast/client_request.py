@@ -277,6 +277,8 @@ class ClientRequest:
         self._set_body(data)
         if compress:
             self._prepare_compression(data)
+        elif self.body is not None and headers and hdrs.CONTENT_LENGTH in self.headers:
+            self._cut_to_content_length()
 
     @staticmethod
     def _check_url(url: URL, params: Any, auth: BasicAuth | None) -> tuple[URL, URL, Any]:
@@ -507,6 +509,17 @@ class ClientRequest:
         if hdrs.CONTENT_LENGTH in self.headers:
             return False
         return bool(self.chunked) or (self._stream is not None and self._body_size() is None)
+
+    def _cut_to_content_length(self) -> None:
+        """A body longer than the user's Content-Length is cut to it, as aiohttp's writer does:
+        the rest would reach the server as the start of another request."""
+        try:
+            length = int(self.headers[hdrs.CONTENT_LENGTH])
+        except ValueError:
+            return  # not a number: nothing to cut to
+        body = self.body
+        if body is not None and 0 <= length < len(body):
+            self.body = body[:length]
 
     def _prepare_compression(self, data: Any) -> None:
         """``compress=`` as aiohttp takes it, when the request is built: nothing to compress

@@ -508,3 +508,28 @@ async def test_total_timeout_is_a_bare_timeout_error(
                 await resp.read()
     assert type(info.value) is asyncio.TimeoutError
     assert not isinstance(info.value, lib.ClientError)
+
+
+async def test_body_longer_than_users_content_length_is_cut(
+    lib: ModuleType, raw_server: RawServer
+) -> None:
+    # aiohttp writes no more than a Content-Length of the user's allows: the rest would be
+    # read by the server as the start of the next request
+    received: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        received.append(await reader.readexactly(5))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+        try:
+            received.append(await asyncio.wait_for(reader.read(100), 0.2))
+        except asyncio.TimeoutError:
+            received.append(b"<nothing>")
+
+    url = await raw_server.start(handler)
+    async with lib.ClientSession() as s:
+        async with s.post(url, data=b"hello world", headers={"Content-Length": "5"}) as resp:
+            assert await resp.read() == b"ok"
+        await asyncio.sleep(0.3)
+    assert received == [b"hello", b"<nothing>"]
