@@ -281,8 +281,9 @@ async def create_proxy_connection(
     transport = proto.transport
     port = req.port if req.port is not None else req.url.port or 443
     headers = req.proxy_headers
+    # the CONNECT request as aiohttp describes it: the target's URL, the proxy's as real_url
     info = RequestInfo(
-        req.url, hdrs.METH_CONNECT, CIMultiDictProxy(CIMultiDict(headers or {})), req.url
+        req.url, hdrs.METH_CONNECT, CIMultiDictProxy(CIMultiDict(headers or {})), proxy
     )
     sslcontext, fingerprint = resolve_ssl(req.ssl, connector._ssl)
     server_hostname = (req.server_hostname or req.host).rstrip(".")

@@ -7,6 +7,7 @@ server received.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import socket
 import ssl
 from pathlib import Path
@@ -171,7 +172,7 @@ async def test_https_target_407(
                 ssl=proxy_tls_client_context,
             )
     assert excinfo.value.status == 407
-    assert str(excinfo.value.request_info.real_url) == https_target.url("/")
+    assert str(excinfo.value.request_info.url) == https_target.url("/")
     assert https_target.seen == []
 
 
@@ -433,3 +434,24 @@ async def test_trust_env_proxy_is_chosen_per_redirect_hop(
     assert [s["path"] for s in http_target.seen] == [f"/start?location={final}", "/final"]
     (rec,) = http_proxy.records(port=http_target.port)  # only the first hop was proxied
     assert rec["headers"]["host"] == f"localhost:{http_target.port}"
+
+
+@pytest.mark.parametrize("lib_name", ["aiohttp_fast", "aiohttp"])
+async def test_refused_tunnel_request_info_as_aiohttp(
+    lib_name: str,
+    auth_proxy: ProxyProcess,
+    https_target: TargetServer,
+    proxy_tls_client_context: ssl.SSLContext,
+) -> None:
+    # the CONNECT request: the target's URL, the proxy's as real_url (aiohttp's values)
+    lib = importlib.import_module(lib_name)
+    async with lib.ClientSession() as session:
+        with pytest.raises(lib.ClientHttpProxyError) as excinfo:
+            await session.get(
+                https_target.url("/x"), proxy=auth_proxy.url, ssl=proxy_tls_client_context
+            )
+    info = excinfo.value.request_info
+    assert excinfo.value.status == 407
+    assert info.method == "CONNECT"
+    assert str(info.url) == https_target.url("/x")
+    assert str(info.real_url) == auth_proxy.url
