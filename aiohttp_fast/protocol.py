@@ -428,6 +428,8 @@ class ResponseHandler(asyncio.BufferedProtocol):
             encoding = message.headers.get("Content-Encoding")
             if encoding:
                 self._decoder = decoder_for(encoding.strip().lower())
+                if self._decoder is not None:
+                    payload.total_compressed_bytes = 0
 
     def on_body(self, data: bytes) -> None:
         payload = self.payload
@@ -435,6 +437,7 @@ class ResponseHandler(asyncio.BufferedProtocol):
             return
         decoder = self._decoder
         if decoder is not None:
+            payload.total_compressed_bytes += len(data)  # type: ignore[operator]
             zin = self._zin
             if zin is not None:
                 zin.append(data)  # output is waiting already: decode when the reader asks

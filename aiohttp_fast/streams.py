@@ -81,6 +81,7 @@ class StreamReader:
         "_exception",
         "_eof_callbacks",
         "_total_bytes",
+        "total_compressed_bytes",
         "_paused",
         "_on_chunk",
         "__weakref__",
@@ -106,6 +107,8 @@ class StreamReader:
         self._exception: BaseException | None = None
         self._eof_callbacks: list[Callable[[], None]] | None = None
         self._total_bytes = 0
+        # bytes as they came off the wire when the body is being decompressed (else None)
+        self.total_compressed_bytes: int | None = None
         self._paused = False
         # tracing hook: an async callable taking each chunk a reader returns (None: no tracing)
         self._on_chunk: Callable[[bytes], Any] | None = None
@@ -124,6 +127,12 @@ class StreamReader:
     def total_bytes(self) -> int:
         """Body bytes received so far."""
         return self._total_bytes
+
+    @property
+    def total_raw_bytes(self) -> int:
+        """Body bytes as received: compressed ones when the body is being decompressed."""
+        compressed = self.total_compressed_bytes
+        return self._total_bytes if compressed is None else compressed
 
     def get_read_buffer_limits(self) -> tuple[int, int]:
         return (self._low_water, self._high_water)

@@ -7,6 +7,7 @@ behaviour is the oracle, so both parametrizations must pass.
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections.abc import AsyncIterator
 from types import ModuleType
 
@@ -533,3 +534,27 @@ async def test_body_longer_than_users_content_length_is_cut(
             assert await resp.read() == b"ok"
         await asyncio.sleep(0.3)
     assert received == [b"hello", b"<nothing>"]
+
+
+# ---- byte counts of a body ----
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+async def test_total_raw_bytes(lib: ModuleType, raw_server: RawServer, compressed: bool) -> None:
+    text = b"hello world " * 500
+    wire = zlib.compress(text) if compressed else text
+    encoding = b"Content-Encoding: deflate\r\n" if compressed else b""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\n%bContent-Length: %d\r\n\r\n%b"
+                     % (encoding, len(wire), wire))
+        await writer.drain()
+
+    url = await raw_server.start(handler)
+    async with lib.ClientSession() as s:
+        async with s.get(url) as resp:
+            assert await resp.read() == text
+            assert resp.content.total_bytes == len(text)
+            assert resp.content.total_raw_bytes == len(wire)
+            assert resp.content.total_compressed_bytes == (len(wire) if compressed else None)
