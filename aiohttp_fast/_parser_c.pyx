@@ -211,6 +211,7 @@ cdef class ResponseParser:
     cdef object _cb_headers
     cdef object _cb_body
     cdef object _cb_complete
+    cdef object _cb_chunk_complete  # the handler's optional on_chunk_complete, else None
     cdef public bint skip_body
     cdef Py_ssize_t _max_line
     cdef Py_ssize_t _max_field
@@ -261,6 +262,7 @@ cdef class ResponseParser:
         self._cb_headers = handler.on_headers
         self._cb_body = handler.on_body
         self._cb_complete = handler.on_message_complete
+        self._cb_chunk_complete = getattr(handler, "on_chunk_complete", None)
         self.skip_body = False
         self._max_line = max_line_size
         self._max_field = max_field_size
@@ -772,6 +774,13 @@ cdef int cb_on_chunk_header(llhttp_t* p) except -1:
     return 0
 
 
+cdef int cb_on_chunk_complete(llhttp_t* p) except -1:
+    cdef ResponseParser self = <ResponseParser>p.data
+    if self._cb_chunk_complete is not None:
+        self._cb_chunk_complete()
+    return 0
+
+
 cdef int cb_on_chunk_extension(llhttp_t* p, const char* at, size_t length) except -1:
     # Extension names and values are counted, not kept (the client ignores them).
     cdef ResponseParser self = <ResponseParser>p.data
@@ -793,5 +802,6 @@ _SETTINGS.on_headers_complete = <llhttp_cb>cb_on_headers_complete
 _SETTINGS.on_body = <llhttp_data_cb>cb_on_body
 _SETTINGS.on_message_complete = <llhttp_cb>cb_on_message_complete
 _SETTINGS.on_chunk_header = <llhttp_cb>cb_on_chunk_header
+_SETTINGS.on_chunk_complete = <llhttp_cb>cb_on_chunk_complete
 _SETTINGS.on_chunk_extension_name = <llhttp_data_cb>cb_on_chunk_extension
 _SETTINGS.on_chunk_extension_value = <llhttp_data_cb>cb_on_chunk_extension

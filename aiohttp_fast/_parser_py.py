@@ -104,6 +104,7 @@ class ResponseParser(ChunkLineParser):
         self._on_headers = handler.on_headers
         self._on_body = handler.on_body
         self._on_complete = handler.on_message_complete
+        self._on_chunk_complete = getattr(handler, "on_chunk_complete", None)
         self.max_line_size = max_line_size
         self.max_field_size = max_field_size
         self.max_headers = max_headers
@@ -243,6 +244,8 @@ class ResponseParser(ChunkLineParser):
                     self._error(TransferEncodingError, "Expected LF after chunk data", data, pos)
                 pos += 2
                 self._state = _S_CHUNK_SIZE
+                if self._on_chunk_complete is not None:
+                    self._on_chunk_complete()
             elif state == _S_CHUNK_SIZE:
                 pos = self._parse_chunk_size(data, pos)
                 if pos < 0:
@@ -718,6 +721,8 @@ class ResponseParser(ChunkLineParser):
         pos = self._header_lines(data, pos, True)
         if pos < 0:
             return -1
+        if self._on_chunk_complete is not None:
+            self._on_chunk_complete()  # the last chunk's, as llhttp reports it
         self._message_done()
         return pos
 

@@ -24,6 +24,10 @@ class ResponseParserHandler(Protocol):
     def on_message_complete(self) -> None:
         """The current message ended (for 1xx/204/304/HEAD right after ``on_headers``)."""
 
+    # Optional: ``on_chunk_complete()``, called by both twins where llhttp calls it: after
+    # the CRLF that ends each chunk's data, and for the last chunk after its trailers, just
+    # before ``on_message_complete``. A handler without it is not asked.
+
 
 class ConnectTarget(Protocol):
     """What a connector needs to know about the request it connects for (ClientRequest has it)."""

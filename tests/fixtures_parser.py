@@ -50,6 +50,7 @@ class Msg:
     body: bytes = b""
     complete: bool = False
     chunks: list[bytes] = field(default_factory=list)
+    chunk_ends: list[int] = field(default_factory=list)  # body length at each chunk's end
 
 
 class Recorder:
@@ -72,6 +73,11 @@ class Recorder:
         msg = self.messages[-1]
         assert not msg.complete
         msg.complete = True
+
+    def on_chunk_complete(self) -> None:
+        msg = self.messages[-1]
+        assert not msg.complete and msg.head.chunked
+        msg.chunk_ends.append(len(msg.body))
 
 
 @dataclass
@@ -102,6 +108,7 @@ class Outcome:
                     m.head.content_length,
                     m.body,
                     m.complete,
+                    m.chunk_ends,
                 )
                 for m in self.messages
             ],

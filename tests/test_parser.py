@@ -475,3 +475,13 @@ def test_transfer_encoding_chunked_only_as_last_coding(
     msg = out.messages[0]
     assert msg.head.chunked is chunked
     assert msg.body == (b"x" if chunked else body)  # else: read until close
+
+
+def test_chunk_ends_are_reported_where_llhttp_reports_them(impl):
+    # after each chunk's data and CRLF, and once for the last chunk after its trailers,
+    # however the input is split
+    data = CHUNKED + b"5\r\nhello\r\n6;x=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"
+    for out in (parse(impl, data), parse_bytewise(impl, data)):
+        (msg,) = out.messages
+        assert msg.body == b"hello world" and msg.complete
+        assert msg.chunk_ends == [5, 11, 11]
