@@ -430,6 +430,15 @@ class ResponseHandler(asyncio.BufferedProtocol):
                 self._decoder = decoder_for(encoding.strip().lower())
                 if self._decoder is not None:
                     payload.total_compressed_bytes = 0
+        if message.chunked and self._decoder is None:
+            # readchunk()/iter_chunks() report where each HTTP chunk ends (not through a
+            # decoder: its output does not keep the chunks' bounds)
+            payload.begin_http_chunk_receiving()
+
+    def on_chunk_complete(self) -> None:
+        payload = self.payload
+        if payload is not None and not self._payload_done and self._decoder is None:
+            payload.end_http_chunk_receiving()
 
     def on_body(self, data: bytes) -> None:
         payload = self.payload

@@ -82,6 +82,7 @@ class StreamReader:
         "_eof_callbacks",
         "_total_bytes",
         "total_compressed_bytes",
+        "_http_chunk_splits",
         "_paused",
         "_on_chunk",
         "__weakref__",
@@ -109,6 +110,9 @@ class StreamReader:
         self._total_bytes = 0
         # bytes as they came off the wire when the body is being decompressed (else None)
         self.total_compressed_bytes: int | None = None
+        # total_bytes at the end of each HTTP chunk not yet reached by readchunk() (None
+        # until the body is known to be chunked)
+        self._http_chunk_splits: collections.deque[int] | None = None
         self._paused = False
         # tracing hook: an async callable taking each chunk a reader returns (None: no tracing)
         self._on_chunk: Callable[[bytes], Any] | None = None
@@ -225,10 +229,31 @@ class StreamReader:
                 cb()
 
     def begin_http_chunk_receiving(self) -> None:
-        """Kept for aiohttp compatibility; chunk boundaries are not tracked."""
+        """The body comes in HTTP chunks: ``readchunk()`` reports where each one ends."""
+        if self._http_chunk_splits is None:
+            if self._total_bytes:
+                raise RuntimeError(
+                    "Called begin_http_chunk_receiving when some data was already fed"
+                )
+            self._http_chunk_splits = collections.deque()
 
     def end_http_chunk_receiving(self) -> None:
-        """Kept for aiohttp compatibility; chunk boundaries are not tracked."""
+        """An HTTP chunk ended here (empty chunks are not reported)."""
+        splits = self._http_chunk_splits
+        if splits is None:
+            raise RuntimeError(
+                "Called end_chunk_receiving without calling begin_chunk_receiving first"
+            )
+        last = splits[-1] if splits else 0
+        if self._total_bytes == last:
+            return
+        splits.append(self._total_bytes)
+        # a reader waiting in readchunk() learns its chunk ended, even with no new data
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
 
     # ---- state ----
 
@@ -387,20 +412,34 @@ class StreamReader:
     async def readchunk(self) -> tuple[bytes, bool]:
         """``(data, end_of_http_chunk)``; ``(b"", False)`` at the end of the body.
 
-        Chunk boundaries are not tracked: each piece received is returned as it came, with
-        ``end_of_http_chunk`` False.
+        For a chunked body, the data up to the end of an HTTP chunk comes with True (an
+        end reached with nothing left to return gives ``(b"", True)``); other pieces are
+        returned as they were received, with False.
         """
-        if self._exception is not None:
-            raise self._error()
-        while not self._buffer and not self._eof:
+        while True:
+            if self._exception is not None:
+                raise self._error()
+            splits = self._http_chunk_splits
+            while splits:
+                end = splits.popleft()
+                cursor = self._total_bytes - self._size
+                if end == cursor:
+                    return (b"", True)
+                if end > cursor:
+                    data = self._take(end - cursor)
+                    if self._on_chunk is not None:
+                        await self._traced(data)
+                    return (data, True)
+                # read past by another method (read(n), readline): that end is gone
+            if self._buffer:
+                data = self._buffer.popleft()
+                self._consumed(len(data))
+                if self._on_chunk is not None:
+                    await self._traced(data)
+                return (data, False)
+            if self._eof:
+                return (b"", False)
             await self._wait("readchunk")
-        if not self._buffer:
-            return (b"", False)
-        data = self._buffer.popleft()
-        self._consumed(len(data))
-        if self._on_chunk is not None:
-            await self._traced(data)
-        return (data, False)
 
     async def readexactly(self, n: int) -> bytes:
         """Exactly ``n`` bytes; ``asyncio.IncompleteReadError`` if the body ends first."""

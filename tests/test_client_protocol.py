@@ -284,3 +284,43 @@ async def test_response_split_at_every_boundary(session, raw_server, step):
         assert resp.status == 201
         assert await resp.read() == b"abc"
     assert raw_server.connections == 1
+
+
+async def test_stream_readchunk_reports_http_chunk_ends():
+    s = StreamReader(FlowRecorder(), 1024)
+    with pytest.raises(RuntimeError):
+        s.end_http_chunk_receiving()  # not chunked
+    s.begin_http_chunk_receiving()
+    s.feed_data(b"abc")
+    s.end_http_chunk_receiving()
+    s.end_http_chunk_receiving()  # an empty chunk: not reported
+    s.feed_data(b"de")
+    s.feed_data(b"f")
+    s.end_http_chunk_receiving()
+    assert await s.readchunk() == (b"abc", True)
+    assert await s.readchunk() == (b"def", True)  # the pieces of one chunk come together
+    waiting = asyncio.ensure_future(s.readchunk())
+    await asyncio.sleep(0)
+    s.feed_data(b"gh")
+    assert await waiting == (b"gh", False)  # the chunk's end is not known yet
+    waiting = asyncio.ensure_future(s.readchunk())
+    await asyncio.sleep(0)
+    s.end_http_chunk_receiving()  # its end arrives alone
+    assert await waiting == (b"", True)
+    s.feed_data(b"ijk")
+    s.end_http_chunk_receiving()
+    s.feed_data(b"lm")
+    assert await s.read(2) == b"ij"  # short of the end: it stands
+    assert await s.readchunk() == (b"k", True)
+    s.end_http_chunk_receiving()
+    s.feed_data(b"n")
+    assert await s.read(3) == b"lmn"  # read past the end: that end is dropped
+    s.feed_data(b"o")
+    s.feed_eof()
+    assert await s.readchunk() == (b"o", False)
+    assert await s.readchunk() == (b"", False)
+
+    late = StreamReader(FlowRecorder(), 1024)
+    late.feed_data(b"x")
+    with pytest.raises(RuntimeError):
+        late.begin_http_chunk_receiving()

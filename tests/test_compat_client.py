@@ -558,3 +558,37 @@ async def test_total_raw_bytes(lib: ModuleType, raw_server: RawServer, compresse
             assert resp.content.total_bytes == len(text)
             assert resp.content.total_raw_bytes == len(wire)
             assert resp.content.total_compressed_bytes == (len(wire) if compressed else None)
+
+
+# ---- HTTP chunk boundaries ----
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["apart", "together"])
+async def test_iter_chunks_reports_http_chunk_ends(
+    lib: ModuleType, raw_server: RawServer, together: bool
+) -> None:
+    pieces = [b"5\r\nhello\r\n", b"6\r\n world\r\n", b"1\r\n!\r\n", b"0\r\n\r\n"]
+    sent = asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for piece in pieces:
+            writer.write(piece)
+            await writer.drain()
+            if not together:
+                await asyncio.sleep(0.02)
+        sent.set()
+
+    url = await raw_server.start(handler)
+    async with lib.ClientSession() as s:
+        async with s.get(url) as resp:
+            if together:
+                await sent.wait()
+                await asyncio.sleep(0.05)
+            got = [item async for item in resp.content.iter_chunks()]
+    expected = [(b"hello", True), (b" world", True), (b"!", True)]
+    if not together:
+        # aiohttp's own: the last chunk's end arrives apart from its data ("0" chunk)
+        expected.append((b"", True))
+    assert got == expected
