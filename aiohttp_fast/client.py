@@ -32,12 +32,13 @@ from .client_exceptions import (
 )
 from .client_middlewares import ClientHandlerType, ClientMiddlewareType
 from .client_middlewares import build_chain as _build_chain
-from .client_request import ClientRequest, json_body
+from .client_request import ClientRequest
 from .client_response import ClientResponse
 from .connector import TCPConnector
 from .cookiejar import CookieJar, RequestCookieJar
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, HttpVersion11
+from .payload import json_body
 from .proxy_env import (
     basicauth_from_netrc,
     get_env_proxy_for_url,

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import collections.abc
 import io
-import json as _json
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -36,6 +35,7 @@ from .http_message import HttpVersion, HttpVersion10, HttpVersion11
 from .http_writer import serialize_request_head
 from .payload import payload_for
 from .request_headers import merge_cookie_header
+from .request_heads import BODYLESS_DEFAULT, CACHED_HEADERS_MAX, POST_METHODS, cached_head
 from .tracing import wants
 from .typedefs import ConnectionKey, RequestInfo
 from .writer import StreamWriter
@@ -65,9 +65,6 @@ _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _SSL_SCHEMES = frozenset({"https", "wss"})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
-# no "Content-Length: 0" without a body (aiohttp sends it for DELETE too)
-_BODYLESS_DEFAULT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "CONNECT"})
-_POST_METHODS = frozenset({"PATCH", "POST", "PUT"})
 _VALID_METHODS: set[str] = set()
 _SIMPLE_KEYS: dict[tuple[Any, ...], ConnectionKey] = {}
 _RESPONSE_INIT = ClientResponse.__init__
@@ -482,7 +479,7 @@ class ClientRequest:
             elif self.version == HttpVersion10:
                 lines.append((hdrs.CONNECTION, "keep-alive"))
         if (
-            self.method in _POST_METHODS
+            self.method in POST_METHODS
             and hdrs.CONTENT_TYPE not in headers
             and hdrs.CONTENT_TYPE not in skip
         ):
@@ -498,7 +495,7 @@ class ClientRequest:
             return (hdrs.TRANSFER_ENCODING, "chunked")
         if size is not None:
             return (hdrs.CONTENT_LENGTH, str(size))
-        if self.method not in _BODYLESS_DEFAULT:
+        if self.method not in BODYLESS_DEFAULT:
             return (hdrs.CONTENT_LENGTH, "0")
         return None
 
@@ -570,7 +567,7 @@ class ClientRequest:
     def _serialize_head(self) -> bytes:
         headers = self.headers
         if (
-            len(headers) <= _CACHED_HEADERS_MAX
+            len(headers) <= CACHED_HEADERS_MAX
             and not self.skip_auto_headers
             and self.proxy is None
             and not self._expect100
@@ -580,61 +577,14 @@ class ClientRequest:
             and not self._force_close
             and self.DEFAULT_HEADERS is ClientRequest.DEFAULT_HEADERS
         ):
-            head = self._cached_head()
+            head = cached_head(
+                self.method, self.url, headers, self.body, self._header_lines
+            )
             if head is not None:
                 return head
         return serialize_request_head(
             self.method, self._target(), self.version, self._final_headers()
         )
-
-    def _cached_head(self) -> bytes | None:
-        """The head from caches (the common requests' fast path).
-
-        Everything but the request line and the framing depends only on the origin, the
-        request's own headers and whether the method gets a default Content-Type: that block
-        is serialized (and validated) once, then reused; whole heads are cached as well.
-        """
-        url = self.url
-        headers = self.headers
-        method = self.method
-        body = self.body
-        if headers:
-            if (
-                hdrs.COOKIE in headers  # changes from request to request: not worth caching
-                or hdrs.CONTENT_LENGTH in headers
-                or hdrs.TRANSFER_ENCODING in headers
-            ):
-                return None
-            items: tuple[tuple[str, str], ...] = tuple(headers.items())
-        else:
-            items = ()
-        # the whole head depends on method, URL, body length and the request's own headers
-        whole_key = (method, url, -1 if body is None else len(body), items)
-        head = _WHOLE_HEADS.get(whole_key)
-        if head is not None:
-            return head
-        target = url.raw_path_qs or "/"
-        if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
-            return None  # let the serializer report (or encode) it
-        key = (url.host_port_subcomponent, items, method in _POST_METHODS)
-        block = _HEAD_BLOCKS.get(key)
-        if block is None:
-            full = serialize_request_head("GET", "/", HttpVersion11, self._header_lines())
-            block = full[full.index(b"\r\n") + 2 : -2]  # the header lines alone
-            if len(_HEAD_BLOCKS) >= _HEAD_BLOCKS_MAX:
-                _HEAD_BLOCKS.clear()
-            _HEAD_BLOCKS[key] = block
-        line = f"{method} {target} HTTP/1.1\r\n".encode("ascii")
-        if body is not None:
-            head = b"%b%bContent-Length: %d\r\n\r\n" % (line, block, len(body))
-        elif method in _BODYLESS_DEFAULT:
-            head = b"%b%b\r\n" % (line, block)
-        else:
-            head = b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
-        if len(_WHOLE_HEADS) >= _HEAD_BLOCKS_MAX:
-            _WHOLE_HEADS.clear()
-        _WHOLE_HEADS[whole_key] = head
-        return head
 
     async def send(self, conn: Any, read_options: Any = None) -> ClientResponse:
         """Write the request on ``conn`` and return the response (head not yet read).
@@ -825,32 +775,3 @@ class ClientRequest:
 
     def __repr__(self) -> str:
         return f"<ClientRequest({self.method} {self.url})>"
-
-
-# Serialized header lines (all but the framing) keyed by (host:port, the request's own header
-# items, method gets a default Content-Type): a hit makes the head one bytes concatenation
-_HEAD_BLOCKS: dict[Any, bytes] = {}
-_HEAD_BLOCKS_MAX = 512
-# Whole heads keyed by (method, URL, body length or -1, the request's own header items)
-_WHOLE_HEADS: dict[tuple[str, URL, int, tuple[tuple[str, str], ...]], bytes] = {}
-_CACHED_HEADERS_MAX = 8
-
-
-def json_body(obj: Any, dumps: Callable[[Any], str] = _json.dumps) -> bytes:
-    """What ``json=`` sends."""
-    if dumps is _json.dumps and _make_encoder is not None and type(obj) is not str:
-        # json.dumps(obj) with its defaults, minus its per-call set-up (argument checks, a
-        # closure, an encoder object built in Python): the same C encoder, the same output.
-        encode = _make_encoder(
-            {}, _DEFAULT_ENCODER.default, _encode_ascii, None, ": ", ", ", False, False, True
-        )
-        return "".join(encode(obj, 0)).encode("utf-8")
-    return dumps(obj).encode("utf-8")
-
-
-try:
-    from _json import make_encoder as _make_encoder
-except ImportError:  # pragma: no cover - CPython always has it; another runtime may not
-    _make_encoder = None
-_DEFAULT_ENCODER = _json.JSONEncoder()
-_encode_ascii = _json.encoder.encode_basestring_ascii

@@ -17,7 +17,7 @@ from yarl import URL
 
 import aiohttp_fast as aiohttp
 from aiohttp_fast import decoders
-from aiohttp_fast.client_request import json_body
+from aiohttp_fast.payload import json_body
 from tests.fixtures_client import EchoServer, RawServer, read_head, seen
 
 
