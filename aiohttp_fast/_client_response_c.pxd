@@ -1,0 +1,32 @@
+# Augmenting declarations: Cython compiles _client_response_c.py (a symlink to
+# _client_response_py.py) with ClientResponse as an extension type, so the response's own
+# attribute reads and writes are C struct accesses instead of slot look-ups.
+cdef class ClientResponse:
+    cdef object __weakref__
+    cdef public object method
+    cdef public object _url
+    cdef public object _real_url
+    cdef public object _request_info
+    cdef public object _traces
+    cdef public object _loop
+    cdef public object _session
+    cdef public object version
+    cdef public object status
+    cdef public object reason
+    cdef public object _message
+    cdef public object _headers
+    cdef public object content
+    cdef public object _body
+    cdef public object _connection
+    cdef public object _protocol
+    cdef public object _head_waiter
+    cdef public object _writer
+    cdef public object _history
+    cdef public object _cookies
+    cdef public bint _released
+    cdef public bint _in_context
+    cdef public bint _closed
+    cdef public object _resolve_charset
+    cdef public object _cache
+    cdef public object _writer_exc
+    cdef public object _request

@@ -1,0 +1,1 @@
+_client_response_py.py
