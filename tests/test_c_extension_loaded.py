@@ -18,6 +18,7 @@ SELECTORS = {
     "_pool": "_pool_c",
     "streams": "_streams_c",
     "client_response": "_client_response_c",
+    "client_request": "_client_request_c",
 }
 
 

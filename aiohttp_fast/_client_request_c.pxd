@@ -1,0 +1,33 @@
+# Augmenting declarations: Cython compiles _client_request_c.py (a symlink to
+# _client_request_py.py) with ClientRequest as an extension type, so the request's own
+# attribute reads and writes are C struct accesses instead of slot look-ups.
+cdef class ClientRequest:
+    cdef object __weakref__
+    cdef public object method
+    cdef public object original_url
+    cdef public object url
+    cdef public object headers
+    cdef public object skip_auto_headers
+    cdef public object auth
+    cdef public object version
+    cdef public object body
+    cdef public object _stream
+    cdef public object compress
+    cdef public object chunked
+    cdef public bint _expect100
+    cdef public object loop
+    cdef public object response_class
+    cdef public object proxy
+    cdef public object proxy_auth
+    cdef public object proxy_headers
+    cdef public object ssl
+    cdef public object server_hostname
+    cdef public object _traces
+    cdef public object _session
+    cdef public object _connection_key
+    cdef public object _request_info
+    cdef public object trace_request_ctx
+    cdef public bint _body_sent
+    cdef public bint _compressed
+    cdef public bint _force_close
+    cdef public object _compress_stream
