@@ -19,6 +19,7 @@ SELECTORS = {
     "streams": "_streams_c",
     "client_response": "_client_response_c",
     "client_request": "_client_request_c",
+    "client": "_client_c",
 }
 
 

@@ -39,7 +39,7 @@ LAYERS: dict[str, int] = {
     "cookiejar": 4, "cookie_file": 4,
     "redirects": 4,
     # L5 session
-    "client": 5,
+    "client": 5, "_client_py": 5, "_client_c": 5,
     # the public face re-exports everything
     "__init__": 6,
 }

@@ -1,0 +1,1 @@
+_client_py.py
