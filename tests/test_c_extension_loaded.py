@@ -17,6 +17,7 @@ SELECTORS = {
     "cookie_helpers": "_cookie_c",
     "_pool": "_pool_c",
     "streams": "_streams_c",
+    "protocol": "_protocol_c",
     "client_response": "_client_response_c",
     "client_request": "_client_request_c",
     "client": "_client_c",

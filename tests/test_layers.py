@@ -27,7 +27,7 @@ LAYERS: dict[str, int] = {
     "auth": 1, "request_headers": 1, "proxy_env": 1, "content_type": 1, "charset": 1, "links": 1,
     "public_suffixes": 1, "request_heads": 1,
     # L2 one connection
-    "streams": 2, "_streams_py": 2, "_streams_c": 2,
+    "streams": 2, "_streams_py": 2, "_streams_c": 2, "_protocol_py": 2, "_protocol_c": 2,
     "protocol": 2, "writer": 2, "payload": 2, "multipart": 2, "formdata": 2,
     # L3 pool
     "_pool": 3, "_pool_py": 3, "_pool_c": 3, "resolver": 3, "tls": 3, "proxy": 3,

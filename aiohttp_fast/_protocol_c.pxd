@@ -1,0 +1,43 @@
+# Augmenting declarations: Cython compiles _protocol_c.py (a symlink to _protocol_py.py)
+# with ResponseHandler's state as an extension type, so the protocol's own attribute reads
+# and writes are C struct accesses instead of slot look-ups.
+cdef class _SharedBuffer:
+    cdef public object view
+    cdef public bint busy
+
+
+cdef class _ResponseHandlerState:
+    cdef public object _loop
+    cdef public object transport
+    cdef public object closed
+    cdef public object _parser
+    cdef public object _limits
+    cdef public bint _paused_writing
+    cdef public object _drain_waiter
+    cdef public bint _reading_paused
+    cdef public bint _should_close
+    cdef public object _exception
+    cdef public object _head_waiter
+    cdef public object _continue_waiter
+    cdef public object _message
+    cdef public object payload
+    cdef public bint _payload_done
+    cdef public bint _interim
+    cdef public object _decoder
+    cdef public bint _auto_decompress
+    cdef public object _read_bufsize
+    cdef public bint _read_until_eof
+    cdef public bint _sending
+    cdef public bint _got_response_data
+    cdef public bint _upgraded
+    cdef public object _tail
+    cdef public object _read_timeout
+    cdef public object _deadline
+    cdef public object _last_read
+    cdef public object _timer
+    cdef public object _timer_when
+    cdef public object _zin
+    cdef public bint _zin_done
+    cdef public bint _drain_scheduled
+    cdef public object _rbuf
+    cdef public object _lent
