@@ -16,6 +16,7 @@ SELECTORS = {
     "http_writer": "_writer_c",
     "cookie_helpers": "_cookie_c",
     "_pool": "_pool_c",
+    "connector": "_connector_c",
     "streams": "_streams_c",
     "protocol": "_protocol_c",
     "client_response": "_client_response_c",

@@ -31,7 +31,7 @@ LAYERS: dict[str, int] = {
     "protocol": 2, "writer": 2, "payload": 2, "multipart": 2, "formdata": 2,
     # L3 pool
     "_pool": 3, "_pool_py": 3, "_pool_c": 3, "resolver": 3, "tls": 3, "proxy": 3,
-    "happy_eyeballs": 3, "connector": 3,
+    "happy_eyeballs": 3, "connector": 3, "_connector_py": 3, "_connector_c": 3,
     # L4 one exchange
     "client_request": 4, "client_middlewares": 4, "request_context": 4, "client_response": 4,
     "_client_response_py": 4, "_client_response_c": 4, "_client_request_py": 4,

@@ -1,0 +1,1 @@
+_connector_py.py
