@@ -22,6 +22,7 @@ SELECTORS = {
     "client_response": "_client_response_c",
     "client_request": "_client_request_c",
     "client": "_client_c",
+    "request_context": "_request_context_c",
 }
 
 

@@ -35,7 +35,7 @@ LAYERS: dict[str, int] = {
     # L4 one exchange
     "client_request": 4, "client_middlewares": 4, "request_context": 4, "client_response": 4,
     "_client_response_py": 4, "_client_response_c": 4, "_client_request_py": 4,
-    "_client_request_c": 4,
+    "_client_request_c": 4, "_request_context_py": 4, "_request_context_c": 4,
     "cookiejar": 4, "cookie_file": 4,
     "redirects": 4,
     # L5 session

@@ -1,0 +1,1 @@
+_request_context_py.py
