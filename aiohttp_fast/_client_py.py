@@ -309,6 +309,8 @@ class ClientSession:
         return _RequestContextManager(self._request(method, url, **kwargs))
 
     def get(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
+        if not kwargs:  # positional: no keyword dict to build and parse (the common call)
+            return _RequestContextManager(self._request(hdrs.METH_GET, url))
         return _RequestContextManager(self._request(hdrs.METH_GET, url, **kwargs))
 
     def options(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
