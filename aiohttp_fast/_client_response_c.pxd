@@ -1,6 +1,9 @@
 # Augmenting declarations: Cython compiles _client_response_c.py (a symlink to
 # _client_response_py.py) with ClientResponse as an extension type, so the response's own
 # attribute reads and writes are C struct accesses instead of slot look-ups.
+from aiohttp_fast._streams_c cimport StreamReader as _StreamReader
+
+
 cdef class ClientResponse:
     cdef object __weakref__
     cdef public object method
@@ -15,7 +18,7 @@ cdef class ClientResponse:
     cdef public object reason
     cdef public object _message
     cdef public object _headers
-    cdef public object content
+    cdef public _StreamReader content
     cdef public object _body
     cdef public object _connection
     cdef public object _protocol

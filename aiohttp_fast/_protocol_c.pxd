@@ -1,6 +1,9 @@
 # Augmenting declarations: Cython compiles _protocol_c.py (a symlink to _protocol_py.py)
 # with ResponseHandler's state as an extension type, so the protocol's own attribute reads
 # and writes are C struct accesses instead of slot look-ups.
+from aiohttp_fast._streams_c cimport StreamReader as _StreamReader
+
+
 cdef class _SharedBuffer:
     cdef public object view
     cdef public bint busy
@@ -20,7 +23,7 @@ cdef class _ResponseHandlerState:
     cdef public object _head_waiter
     cdef public object _continue_waiter
     cdef public object _message
-    cdef public object payload
+    cdef public _StreamReader payload
     cdef public bint _payload_done
     cdef public bint _interim
     cdef public object _decoder

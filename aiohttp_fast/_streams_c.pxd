@@ -19,3 +19,12 @@ cdef class StreamReader:
     cdef public object _http_chunk_splits
     cdef public bint _paused
     cdef public object _on_chunk
+
+    cpdef set_released(self)
+    cpdef on_eof(self, callback)
+    cpdef feed_data(self, data)
+    cpdef feed_eof(self)
+    cpdef bint is_eof(self)
+    cpdef _consumed(self, Py_ssize_t n)
+    cpdef _take_all(self)
+    cpdef read_complete(self)
