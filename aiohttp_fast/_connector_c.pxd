@@ -1,8 +1,14 @@
 # Augmenting declarations: Cython compiles _connector_c.py (a symlink to _connector_py.py)
 # with Connection and BaseConnector as extension types, so their own attribute reads and
 # writes are C struct accesses instead of slot or dict look-ups.
+from aiohttp_fast._pool_c cimport Pool as _Pool
+
+
+cdef class BaseConnector
+
+
 cdef class Connection:
-    cdef public object _connector
+    cdef public BaseConnector _connector
     cdef public object _key
     cdef public object _protocol
     cdef public object _loop
@@ -19,9 +25,12 @@ cdef class BaseConnector:
     cdef public object _force_close
     cdef public object _timeout_ceil_threshold
     cdef public object _cleanup_closed
-    cdef public object _pool
+    cdef public _Pool _pool
     cdef public object _acquired
     cdef public object _sweep_handle
     cdef public object _closed
     cdef public object _close_grace
     cdef public object _factory
+
+    cpdef _release(self, key, proto, bint should_close)
+    cpdef _pop_reusable(self, key)
