@@ -67,11 +67,15 @@ _HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _SSL_SCHEMES = frozenset({"https", "wss"})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _VALID_METHODS: set[str] = set()
-_SIMPLE_KEYS: dict[tuple[Any, ...], ConnectionKey] = {}
+# Both caches below are keyed by id(url): a yarl URL's __hash__ runs Python code, id() does
+# not, and the session hands the same URL object for the same string. Each entry holds its URL,
+# so that id can't be reused by another object while the entry lives.
+# id(wire URL) -> (that URL, its connection key) for requests whose key is the origin alone
+_SIMPLE_KEYS: dict[int, tuple[URL, ConnectionKey]] = {}
 _RESPONSE_INIT = ClientResponse.__init__
-# URLs that passed _check_url unchanged (no params, no credentials) -> the URL sent (no
-# fragment): requests to a URL seen before skip the checks
-_CHECKED_URLS: dict[URL, URL] = {}
+# id(URL) -> (that URL, the URL sent: no fragment) for URLs that passed _check_url unchanged
+# (no params, no credentials): requests to a URL seen before skip the checks
+_CHECKED_URLS: dict[int, tuple[URL, URL]] = {}
 _CHECKED_URLS_MAX = 1024
 # bodies up to this size are joined with the head into one write
 _COALESCE_LIMIT = 256 * 1024
@@ -221,8 +225,10 @@ class ClientRequest:
         if not isinstance(url, URL):
             url = URL(url)
         # a URL checked before (no params, no credentials) maps to its fragment-less form
-        wire_url = _CHECKED_URLS.get(url) if params is None else None
-        if wire_url is None:
+        checked = _CHECKED_URLS.get(id(url)) if params is None else None
+        if checked is not None and checked[0] is url:
+            wire_url = checked[1]
+        else:
             url, wire_url, auth = self._check_url(url, params, auth)
         self.method = method.upper()
         self.original_url = url
@@ -303,7 +309,7 @@ class ClientRequest:
         if url is given:  # nothing derived from params or credentials: the check is reusable
             if len(_CHECKED_URLS) >= _CHECKED_URLS_MAX:
                 _CHECKED_URLS.clear()
-            _CHECKED_URLS[url] = wire_url
+            _CHECKED_URLS[id(url)] = (url, wire_url)
         return url, wire_url, auth
 
     # ---- ConnectTarget ----
@@ -331,9 +337,10 @@ class ClientRequest:
                 and not self.proxy_headers
             ):
                 # the common case: the key depends on the origin alone, so share it
-                simple = (url.raw_host, url.port, url.scheme)
-                key = _SIMPLE_KEYS.get(simple)
-                if key is None:
+                simple = _SIMPLE_KEYS.get(id(url))
+                if simple is not None and simple[0] is url:
+                    key = simple[1]
+                else:
                     key = ConnectionKey(
                         url.raw_host or "", url.port, url.scheme in _SSL_SCHEMES,
                         True, None, self.proxy_auth, None, None,
@@ -341,7 +348,7 @@ class ClientRequest:
                     if self.proxy_auth is None:
                         if len(_SIMPLE_KEYS) >= 1024:
                             _SIMPLE_KEYS.clear()
-                        _SIMPLE_KEYS[simple] = key
+                        _SIMPLE_KEYS[id(url)] = (url, key)
                 self._connection_key = key
                 return key
             ph = self.proxy_headers

@@ -33,8 +33,11 @@ CACHED_HEADERS_MAX = 8
 # items, method gets a default Content-Type): a hit makes the head one bytes concatenation
 _HEAD_BLOCKS: dict[Any, bytes] = {}
 _HEAD_BLOCKS_MAX = 512
-# Whole heads keyed by (method, URL, body length or -1, the request's own header items)
-_WHOLE_HEADS: dict[tuple[str, URL, int, tuple[tuple[str, str], ...]], bytes] = {}
+# Whole heads keyed by (method, id(URL), body length or -1, the request's own header items),
+# valued (that URL, head): id() because a yarl URL's __hash__ runs Python code (the request
+# hands the same URL object for the same URL); the entry holds its URL, so the id can't be
+# reused by another object while the entry lives.
+_WHOLE_HEADS: dict[tuple[str, int, int, tuple[tuple[str, str], ...]], tuple[URL, bytes]] = {}
 
 
 def cached_head(
@@ -56,10 +59,10 @@ def cached_head(
         items: tuple[tuple[str, str], ...] = tuple(headers.items())
     else:
         items = ()
-    whole_key = (method, url, -1 if body is None else len(body), items)
-    head = _WHOLE_HEADS.get(whole_key)
-    if head is not None:
-        return head
+    whole_key = (method, id(url), -1 if body is None else len(body), items)
+    whole = _WHOLE_HEADS.get(whole_key)
+    if whole is not None and whole[0] is url:
+        return whole[1]
     target = url.raw_path_qs or "/"
     if "\r" in target or "\n" in target or "\x00" in target or not target.isascii():
         return None  # let the serializer report (or encode) it
@@ -80,5 +83,5 @@ def cached_head(
         head = b"%b%bContent-Length: 0\r\n\r\n" % (line, block)
     if len(_WHOLE_HEADS) >= _HEAD_BLOCKS_MAX:
         _WHOLE_HEADS.clear()
-    _WHOLE_HEADS[whole_key] = head
+    _WHOLE_HEADS[whole_key] = (url, head)
     return head

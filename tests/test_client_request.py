@@ -493,3 +493,24 @@ def test_json_body_errors_are_json_dumps_errors() -> None:
         assert (type(ours.value), str(ours.value)) == (type(stdlib.value), str(stdlib.value))
     # a serializer of the user's own is used as given
     assert json_body({"a": 1}, dumps=lambda v: "custom") == b"custom"
+
+
+def test_url_keyed_caches_never_mix_up_urls():
+    """The URL check, connection-key and whole-head caches are keyed by id(url): URL objects
+    made and dropped one after another (CPython reuses their memory, so ids repeat) must each
+    get their own request line, host and key, past every cache's size bound."""
+    from aiohttp_fast import client_request
+
+    seen_ids = set()
+    for i in range(3000):
+        url = URL(f"http://h{i % 7}.example:{8000 + i % 5}/p{i}?q={i}#frag")
+        seen_ids.add(id(url))
+        req = client_request.ClientRequest("GET", url)
+        head = req._serialize_head()
+        assert head.startswith(f"GET /p{i}?q={i} HTTP/1.1\r\n".encode())
+        assert f"\r\nHost: h{i % 7}.example:{8000 + i % 5}\r\n".encode() in head
+        key = req.connection_key
+        assert (key.host, key.port) == (f"h{i % 7}.example", 8000 + i % 5)
+        assert req.url == url.with_fragment(None)
+        del url, req
+    assert len(seen_ids) < 3000  # ids were reused: the case the identity checks are for
