@@ -506,13 +506,21 @@ get_payload = payload_for
 
 def json_body(obj: Any, dumps: Callable[[Any], str] = json.dumps) -> bytes:
     """What ``json=`` sends."""
+    global _json_encoder
     if dumps is json.dumps and _make_encoder is not None and type(obj) is not str:
         # json.dumps(obj) with its defaults, minus its per-call set-up (argument checks, a
-        # closure, an encoder object built in Python): the same C encoder, the same output.
-        encode = _make_encoder(
-            {}, _DEFAULT_ENCODER.default, _encode_ascii, None, ": ", ", ", False, False, True
-        )
-        return "".join(encode(obj, 0)).encode("utf-8")
+        # closure, an encoder object built per call): the same C encoder, the same output.
+        # One encoder is reused while it succeeds; its circular-reference markers are empty
+        # after a success, but a failed encode may leave some behind, so it is then dropped.
+        encode = _json_encoder
+        if encode is None:
+            encode = _make_encoder(
+                {}, _DEFAULT_ENCODER.default, _encode_ascii, None, ": ", ", ", False, False, True
+            )
+        _json_encoder = None  # taken: anything encoding meanwhile builds its own
+        chunks = encode(obj, 0)
+        _json_encoder = encode
+        return "".join(chunks).encode("utf-8")
     return dumps(obj).encode("utf-8")
 
 
@@ -521,4 +529,5 @@ try:
 except ImportError:  # pragma: no cover - CPython always has it; another runtime may not
     _make_encoder = None
 _DEFAULT_ENCODER = json.JSONEncoder()
+_json_encoder: Any = None
 _encode_ascii = json.encoder.encode_basestring_ascii

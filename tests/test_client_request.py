@@ -495,6 +495,19 @@ def test_json_body_errors_are_json_dumps_errors() -> None:
     assert json_body({"a": 1}, dumps=lambda v: "custom") == b"custom"
 
 
+def test_json_body_after_a_failed_encode_is_still_json_dumps() -> None:
+    """The reused encoder must not keep state from a failed encode: its circular-reference
+    markers can still hold the ids of the containers it was in when it failed."""
+    inner: list[Any] = [1, 2]
+    outer: list[Any] = [inner, {"x": object()}]
+    with pytest.raises(TypeError):
+        json_body(outer)
+    outer[1] = {"x": 3}
+    # the same containers again: stale markers would report a circular reference
+    assert json_body(outer) == json.dumps(outer).encode("utf-8")
+    assert json_body(outer) == b'[[1, 2], {"x": 3}]'
+
+
 def test_url_keyed_caches_never_mix_up_urls():
     """The URL check, connection-key and whole-head caches are keyed by id(url): URL objects
     made and dropped one after another (CPython reuses their memory, so ids repeat) must each
