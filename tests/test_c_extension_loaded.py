@@ -4,6 +4,9 @@ unless ``AIOHTTP_FAST_NO_EXTENSIONS=1`` asks for pure Python (then it must be "p
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
+import sys
 
 import pytest
 
@@ -52,3 +55,68 @@ def test_streams_names_come_from_one_twin() -> None:
     for name in ("StreamReader", "EmptyStreamReader", "EofStream"):
         assert getattr(streams, name).__module__ == twin, name
     assert isinstance(streams.EMPTY_PAYLOAD, streams.EmptyStreamReader)
+
+
+_PARTIAL_BUILD = r"""
+import asyncio, importlib.abc, json, sys
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "aiohttp_fast._streams_c":
+            raise ImportError("not built (simulated)")
+        return None
+
+sys.meta_path.insert(0, Block())
+import aiohttp_fast
+from aiohttp_fast import client, client_request, client_response, protocol, streams
+
+async def serve(reader, writer):
+    while True:
+        head = await reader.readuntil(b"\r\n\r\n")
+        n = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                n = int(line.split(b":")[1])
+        body = await reader.readexactly(n)
+        out = head.split(b" ")[0] + b" " + body
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(out), out))
+
+async def main():
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    got = []
+    async with aiohttp_fast.ClientSession() as session:
+        for _ in range(3):
+            async with session.get(f"http://127.0.0.1:{port}/") as resp:
+                got.append(await resp.text())
+            async with session.post(f"http://127.0.0.1:{port}/", json={"a": 1}) as resp:
+                got.append(await resp.text())
+    server.close()
+    modules = (streams, protocol, client_response, client_request, client)
+    impls = {m.__name__: m.IMPL for m in modules}
+    print(json.dumps({"impls": impls, "got": got}))
+
+asyncio.run(main())
+"""
+
+
+def test_a_missing_twin_takes_its_dependents_with_it(tmp_path) -> None:
+    """A partial build (one extension failed to compile): the compiled twins that declare its
+    types (cimport) fail to import and fall back to Python; the others stay compiled; requests
+    work across the mix."""
+    if NO_EXTENSIONS:
+        pytest.skip("the pure-Python build has no twins to mix")
+    script = tmp_path / "partial.py"
+    script.write_text(_PARTIAL_BUILD)
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
+    )
+    result = json.loads(out.stdout)
+    assert result["impls"] == {
+        "aiohttp_fast.streams": "py",
+        "aiohttp_fast.protocol": "py",  # its payload is typed as the compiled StreamReader
+        "aiohttp_fast.client_response": "py",  # so is its content
+        "aiohttp_fast.client_request": "c",
+        "aiohttp_fast.client": "c",
+    }
+    assert result["got"] == ["GET ", 'POST {"a": 1}'] * 3
