@@ -323,14 +323,32 @@ class ClientSession:
             self._request(hdrs.METH_HEAD, url, allow_redirects=allow_redirects, **kwargs)
         )
 
-    def post(self, url: str | URL, *, data: Any = None, **kwargs: Any) -> _RequestContextManager:
-        return _RequestContextManager(self._request(hdrs.METH_POST, url, data=data, **kwargs))
+    def post(
+        self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
+    ) -> _RequestContextManager:
+        if not kwargs:  # positional, as get()
+            return _RequestContextManager(self._request(hdrs.METH_POST, url, None, data, json))
+        return _RequestContextManager(
+            self._request(hdrs.METH_POST, url, data=data, json=json, **kwargs)
+        )
 
-    def put(self, url: str | URL, *, data: Any = None, **kwargs: Any) -> _RequestContextManager:
-        return _RequestContextManager(self._request(hdrs.METH_PUT, url, data=data, **kwargs))
+    def put(
+        self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
+    ) -> _RequestContextManager:
+        if not kwargs:  # positional, as get()
+            return _RequestContextManager(self._request(hdrs.METH_PUT, url, None, data, json))
+        return _RequestContextManager(
+            self._request(hdrs.METH_PUT, url, data=data, json=json, **kwargs)
+        )
 
-    def patch(self, url: str | URL, *, data: Any = None, **kwargs: Any) -> _RequestContextManager:
-        return _RequestContextManager(self._request(hdrs.METH_PATCH, url, data=data, **kwargs))
+    def patch(
+        self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
+    ) -> _RequestContextManager:
+        if not kwargs:  # positional, as get()
+            return _RequestContextManager(self._request(hdrs.METH_PATCH, url, None, data, json))
+        return _RequestContextManager(
+            self._request(hdrs.METH_PATCH, url, data=data, json=json, **kwargs)
+        )
 
     def delete(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
         return _RequestContextManager(self._request(hdrs.METH_DELETE, url, **kwargs))
