@@ -1,7 +1,8 @@
 # Augmenting declarations: Cython compiles _client_c.py (a symlink to _client_py.py) with
-# ClientSession as an extension type, so the session's own attribute reads and writes are C
-# struct accesses instead of slot look-ups.
-cdef class ClientSession:
+# ClientSession's state and methods (_ClientSessionCore) as an extension type, so the
+# session's own attribute reads and writes are C struct accesses instead of slot look-ups.
+# ClientSession itself stays a Python subclass: test code patches its methods.
+cdef class _ClientSessionCore:
     cdef object __weakref__
     cdef public object _loop
     cdef public object _base_url

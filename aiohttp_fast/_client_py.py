@@ -86,12 +86,10 @@ def _default_charset_resolver(response: ClientResponse, body: bytes) -> str:
     return "utf-8"
 
 
-class ClientSession:
-    """A pool of connections plus defaults (headers, cookies, auth, timeouts) for requests.
-
-    Use ``async with ClientSession() as session:`` (or call ``await session.close()``), then
-    ``await session.get(url)`` or ``async with session.get(url) as resp:``.
-    """
+class _ClientSessionCore:
+    """ClientSession's state and methods: an extension type in the compiled twin
+    (``_client_c.pxd``). ClientSession itself stays a Python class, patchable as
+    aiohttp's."""
 
     __slots__ = (
         "_loop",
@@ -778,6 +776,16 @@ class ClientSession:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} closed={self._closed}>"
+
+
+class ClientSession(_ClientSessionCore):
+    """A pool of connections plus defaults (headers, cookies, auth, timeouts) for requests.
+
+    Use ``async with ClientSession() as session:`` (or call ``await session.close()``), then
+    ``await session.get(url)`` or ``async with session.get(url) as resp:``.
+    """
+
+    __slots__ = ()
 
 
 

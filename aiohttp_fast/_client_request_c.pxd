@@ -1,7 +1,8 @@
 # Augmenting declarations: Cython compiles _client_request_c.py (a symlink to
-# _client_request_py.py) with ClientRequest as an extension type, so the request's own
-# attribute reads and writes are C struct accesses instead of slot look-ups.
-cdef class ClientRequest:
+# _client_request_py.py) with ClientRequest's state and methods (_ClientRequestCore) as an
+# extension type, so the request's own attribute reads and writes are C struct accesses
+# instead of slot look-ups. ClientRequest itself stays a Python subclass (patchable).
+cdef class _ClientRequestCore:
     cdef object __weakref__
     cdef public object method
     cdef public object original_url

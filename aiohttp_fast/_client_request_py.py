@@ -114,12 +114,10 @@ def _is_form_pairs(pairs: list[Any]) -> bool:
     return True
 
 
-class ClientRequest:
-    """A request being sent: method, URL, headers and body, plus where to connect.
-
-    It satisfies ``abc.ConnectTarget`` for the connector. Middlewares may change ``headers``
-    (and ``url``) before the request is sent.
-    """
+class _ClientRequestCore:
+    """ClientRequest's state and methods: an extension type in the compiled twin
+    (``_client_request_c.pxd``). ClientRequest itself stays a Python class, patchable as
+    aiohttp's."""
 
     __slots__ = (
         "method",
@@ -783,3 +781,13 @@ class ClientRequest:
 
     def __repr__(self) -> str:
         return f"<ClientRequest({self.method} {self.url})>"
+
+
+class ClientRequest(_ClientRequestCore):
+    """A request being sent: method, URL, headers and body, plus where to connect.
+
+    It satisfies ``abc.ConnectTarget`` for the connector. Middlewares may change ``headers``
+    (and ``url``) before the request is sent.
+    """
+
+    __slots__ = ()

@@ -1,10 +1,11 @@
 # Augmenting declarations: Cython compiles _client_response_c.py (a symlink to
-# _client_response_py.py) with ClientResponse as an extension type, so the response's own
-# attribute reads and writes are C struct accesses instead of slot look-ups.
+# _client_response_py.py) with ClientResponse's state and methods (_ClientResponseCore) as
+# an extension type, so the response's own attribute reads and writes are C struct accesses
+# instead of slot look-ups. ClientResponse itself stays a Python subclass (patchable).
 from aiohttp_fast._streams_c cimport StreamReader as _StreamReader
 
 
-cdef class ClientResponse:
+cdef class _ClientResponseCore:
     cdef object __weakref__
     cdef public object method
     cdef public object _url

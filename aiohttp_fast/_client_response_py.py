@@ -80,12 +80,10 @@ class _Noop:
 _NOOP = _Noop()
 
 
-class ClientResponse:
-    """A response: ``status``, ``headers``, ``content`` (a StreamReader) and reading helpers.
-
-    Use as ``async with session.get(url) as resp:`` so the connection is released, or read the
-    body (``await resp.read()``/``text()``/``json()``), which releases it as well.
-    """
+class _ClientResponseCore:
+    """ClientResponse's state and methods: an extension type in the compiled twin
+    (``_client_response_c.pxd``). ClientResponse itself stays a Python class, patchable as
+    aiohttp's."""
 
     __slots__ = (
         "method",
@@ -604,3 +602,13 @@ class ClientResponse:
 
     def __repr__(self) -> str:
         return f"<ClientResponse({self._url}) [{self.status} {self.reason}]>"
+
+
+class ClientResponse(_ClientResponseCore):
+    """A response: ``status``, ``headers``, ``content`` (a StreamReader) and reading helpers.
+
+    Use as ``async with session.get(url) as resp:`` so the connection is released, or read the
+    body (``await resp.read()``/``text()``/``json()``), which releases it as well.
+    """
+
+    __slots__ = ()

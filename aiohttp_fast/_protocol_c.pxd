@@ -1,6 +1,7 @@
 # Augmenting declarations: Cython compiles _protocol_c.py (a symlink to _protocol_py.py)
-# with ResponseHandler's state as an extension type, so the protocol's own attribute reads
-# and writes are C struct accesses instead of slot look-ups.
+# with ResponseHandler's state and methods (_ResponseHandlerCore) as an extension type, so
+# the protocol's own attribute reads and writes are C struct accesses instead of slot
+# look-ups.
 from aiohttp_fast._streams_c cimport StreamReader as _StreamReader
 
 
@@ -9,7 +10,7 @@ cdef class _SharedBuffer:
     cdef public bint busy
 
 
-cdef class _ResponseHandlerState:
+cdef class _ResponseHandlerCore:
     cdef public object _loop
     cdef public object transport
     cdef public object closed

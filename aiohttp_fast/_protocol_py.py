@@ -74,10 +74,10 @@ def _read_buffer(loop: asyncio.AbstractEventLoop) -> _SharedBuffer:
     return shared
 
 
-class _ResponseHandlerState:
-    """ResponseHandler's state and methods, in a base of their own: the compiled twin makes
-    this an extension type (``_protocol_c.pxd``), which can not derive from asyncio's Python
-    protocol class; ResponseHandler adds that base."""
+class _ResponseHandlerCore:
+    """ResponseHandler's state and methods. The compiled twin makes this an extension type
+    (``_protocol_c.pxd``), which can not derive from asyncio's Python protocol class:
+    ResponseHandler adds that base (and stays patchable, a Python class)."""
 
     __slots__ = (
         "_loop",
@@ -752,7 +752,7 @@ class _ResponseHandlerState:
             self.transport.close()
 
 
-class ResponseHandler(_ResponseHandlerState, asyncio.BufferedProtocol):
+class ResponseHandler(_ResponseHandlerCore, asyncio.BufferedProtocol):
     """One HTTP/1.1 connection: parses responses, tracks whether it can be reused.
 
     The request layer drives one exchange at a time: ``start_exchange()`` before writing the

@@ -139,3 +139,43 @@ def test_package_exports():
     missing = [n for n in names if not hasattr(aiohttp, n)]
     assert missing == []
     assert set(names) <= set(aiohttp.__all__)
+
+
+async def test_client_classes_can_be_patched_like_aiohttps(echo_server):
+    """Test code patches aiohttp's classes (mock.patch.object, aioresponses and vcrpy patch
+    ClientSession._request): the public session, request, response and connector classes
+    stay Python classes in the compiled build too, and the patch takes effect."""
+    from unittest import mock
+
+    async def fake_request(self, method, url, *args, **kwargs):
+        return ("patched", method, str(url))
+
+    with mock.patch.object(aiohttp.ClientSession, "_request", fake_request):
+        async with aiohttp.ClientSession() as session:
+            assert await session.get("http://example.invalid/x") == (
+                "patched", "GET", "http://example.invalid/x"
+            )
+
+    async def fake_json(self, **kwargs):
+        return {"patched": self.status}
+
+    sent = []
+    real_send = aiohttp.ClientRequest.send
+
+    async def counting_send(self, conn, read_options=None):
+        sent.append(self.method)
+        return await real_send(self, conn, read_options)
+
+    with (
+        mock.patch.object(aiohttp.ClientResponse, "json", fake_json),
+        mock.patch.object(aiohttp.ClientRequest, "send", counting_send),
+    ):
+        async with aiohttp.ClientSession() as session:
+            async with session.post(echo_server.url("/echo"), data=b"x") as resp:
+                assert await resp.json() == {"patched": 200}
+    assert sent == ["POST"]
+    # unpatched again
+    async with aiohttp.ClientSession() as session:
+        async with session.post(echo_server.url("/echo"), data=b"x") as resp:
+            assert (await resp.json())["body"] == "x"
+    assert sent == ["POST"]
