@@ -52,7 +52,7 @@ from .request_context import SessionRequestContextManager as _SessionRequestCont
 from .request_headers import cookie_header as _cookie_header
 from .request_headers import merge_headers as _merge_headers
 from .timeouts import DEFAULT_TIMEOUT, ClientTimeout
-from .tls import Fingerprint
+from .tls import Fingerprint, merge_ssl_params
 from .tracing import Trace, TraceConfig, wants
 
 __all__ = ("ClientSession", "request", "ClientMiddlewareType", "ClientHandlerType")
@@ -66,20 +66,6 @@ _REQUEST_SEND = ClientRequest.send
 _RESPONSE_START = ClientResponse.start
 _PARSED_URLS: dict[str, URL] = {}
 
-
-def _legacy_ssl(ssl: Any, verify_ssl: bool | None, ssl_context: Any, fingerprint: Any) -> Any:
-    """aiohttp's deprecated ``verify_ssl``/``ssl_context``/``fingerprint`` folded into ``ssl``."""
-    given = [v for v in (verify_ssl is False, ssl_context is not None, fingerprint is not None)
-             if v]
-    if len(given) > 1 or (given and ssl is not True):
-        raise ValueError(
-            "verify_ssl, ssl_context, fingerprint and ssl parameters are mutually exclusive"
-        )
-    if verify_ssl is False:
-        return False
-    if ssl_context is not None:
-        return ssl_context
-    return Fingerprint(fingerprint)
 
 
 def _default_charset_resolver(response: ClientResponse, body: bytes) -> str:
@@ -414,7 +400,7 @@ class _ClientSessionCore:
         if data is not None and json is not None:
             raise ValueError("data and json parameters can not be used at the same time")
         if verify_ssl is False or ssl_context is not None or fingerprint is not None:
-            ssl = _legacy_ssl(ssl, verify_ssl, ssl_context, fingerprint)
+            ssl = merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)  # warns, as aiohttp
         elif ssl is not True and ssl is not False and ssl is not None and not isinstance(
             ssl, SSLContext | Fingerprint
         ):

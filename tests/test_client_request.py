@@ -456,11 +456,14 @@ async def test_https_with_ssl_context(echo_server_tls, client_ssl_ctx):
 
 async def test_legacy_ssl_arguments(echo_server_tls, client_ssl_ctx):
     async with aiohttp.ClientSession() as s:
-        data = await echo(await s.get(echo_server_tls.url(), verify_ssl=False))
+        # deprecated, as in aiohttp: each warns, and still works
+        with pytest.warns(DeprecationWarning, match="verify_ssl"):
+            data = await echo(await s.get(echo_server_tls.url(), verify_ssl=False))
         assert data["method"] == "GET"
-        data = await echo(await s.get(echo_server_tls.url(), ssl_context=client_ssl_ctx))
+        with pytest.warns(DeprecationWarning, match="ssl_context"):
+            data = await echo(await s.get(echo_server_tls.url(), ssl_context=client_ssl_ctx))
         assert data["method"] == "GET"
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError), pytest.warns(DeprecationWarning):
             await s.get(echo_server_tls.url(), verify_ssl=False, ssl_context=client_ssl_ctx)
         with pytest.raises(TypeError):
             await s.get(echo_server_tls.url(), no_such_argument=1)
