@@ -310,32 +310,29 @@ class _ClientSessionCore:
     def post(
         self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
     ) -> _RequestContextManager:
-        if not kwargs:  # positional, as get()
-            return _RequestContextManager(self._request(hdrs.METH_POST, url, None, data, json))
-        return _RequestContextManager(
-            self._request(hdrs.METH_POST, url, data=data, json=json, **kwargs)
-        )
+        return self._with_body(hdrs.METH_POST, url, data, json, kwargs)
 
     def put(
         self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
     ) -> _RequestContextManager:
-        if not kwargs:  # positional, as get()
-            return _RequestContextManager(self._request(hdrs.METH_PUT, url, None, data, json))
-        return _RequestContextManager(
-            self._request(hdrs.METH_PUT, url, data=data, json=json, **kwargs)
-        )
+        return self._with_body(hdrs.METH_PUT, url, data, json, kwargs)
 
     def patch(
         self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
     ) -> _RequestContextManager:
-        if not kwargs:  # positional, as get()
-            return _RequestContextManager(self._request(hdrs.METH_PATCH, url, None, data, json))
-        return _RequestContextManager(
-            self._request(hdrs.METH_PATCH, url, data=data, json=json, **kwargs)
-        )
+        return self._with_body(hdrs.METH_PATCH, url, data, json, kwargs)
 
     def delete(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
         return _RequestContextManager(self._request(hdrs.METH_DELETE, url, **kwargs))
+
+    def _with_body(
+        self, method: str, url: str | URL, data: Any, json: Any, kwargs: dict[str, Any]
+    ) -> _RequestContextManager:
+        if not kwargs:  # positional, as get()
+            return _RequestContextManager(self._request(method, url, None, data, json))
+        return _RequestContextManager(
+            self._request(method, url, data=data, json=json, **kwargs)
+        )
 
     def _build_url(self, str_or_url: str | URL) -> URL:
         if self._base_url is None and type(str_or_url) is str:
