@@ -67,12 +67,12 @@ _HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _SSL_SCHEMES = frozenset({"https", "wss"})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _VALID_METHODS: set[str] = set()
+_RESPONSE_INIT = ClientResponse.__init__
 # Both caches below are keyed by id(url): a yarl URL's __hash__ runs Python code, id() does
 # not, and the session hands the same URL object for the same string. Each entry holds its URL,
 # so that id can't be reused by another object while the entry lives.
 # id(wire URL) -> (that URL, its connection key) for requests whose key is the origin alone
 _SIMPLE_KEYS: dict[int, tuple[URL, ConnectionKey]] = {}
-_RESPONSE_INIT = ClientResponse.__init__
 # id(URL) -> (that URL, the URL sent: no fragment) for URLs that passed _check_url unchanged
 # (no params, no credentials): requests to a URL seen before skip the checks
 _CHECKED_URLS: dict[int, tuple[URL, URL]] = {}
