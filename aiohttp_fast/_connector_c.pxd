@@ -1,7 +1,10 @@
 # Augmenting declarations: Cython compiles _connector_c.py (a symlink to _connector_py.py)
 # with Connection and BaseConnector as extension types, so their own attribute reads and
 # writes are C struct accesses instead of slot or dict look-ups.
+import cython
+
 from aiohttp_fast._pool_c cimport Pool as _Pool
+from aiohttp_fast._protocol_c cimport _ResponseHandlerCore as _Protocol
 
 
 cdef class BaseConnector
@@ -10,10 +13,13 @@ cdef class BaseConnector
 cdef class Connection:
     cdef public BaseConnector _connector
     cdef public object _key
-    cdef public object _protocol
+    cdef public _Protocol _protocol
     cdef public object _loop
     cdef public object is_reused
     cdef public object _callbacks
+
+    cpdef release(self)
+    cpdef close(self)
 
 
 cdef class BaseConnector:
@@ -26,11 +32,12 @@ cdef class BaseConnector:
     cdef public object _timeout_ceil_threshold
     cdef public object _cleanup_closed
     cdef public _Pool _pool
-    cdef public object _acquired
+    cdef public set _acquired
     cdef public object _sweep_handle
     cdef public object _closed
     cdef public object _close_grace
     cdef public object _factory
 
-    cpdef _release(self, key, proto, bint should_close)
+    cpdef _release(self, key, _Protocol proto, bint should_close)
+    @cython.locals(proto=_Protocol)
     cpdef _pop_reusable(self, key)

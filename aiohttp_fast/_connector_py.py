@@ -382,7 +382,7 @@ class BaseConnector:
         proto = pool.pop_idle(key)
         while proto is not None:
             # The server may have closed it while it sat idle (expiry is the sweep's job).
-            if proto.idle_usable:
+            if proto._idle_usable():
                 return proto
             proto.close()
             proto = pool.pop_idle(key)
@@ -390,7 +390,7 @@ class BaseConnector:
 
     def _release(self, key: ConnectionKey, proto: ResponseHandler, should_close: bool) -> None:
         self._acquired.discard(proto)
-        if should_close or self._force_close or self._closed or proto.should_close:
+        if should_close or self._force_close or self._closed or proto._must_close():
             proto.close()
         else:
             # Idle first, slot second: the waiter woken by the slot finds the connection.

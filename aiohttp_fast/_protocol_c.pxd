@@ -45,3 +45,9 @@ cdef class _ResponseHandlerCore:
     cdef public bint _drain_scheduled
     cdef public object _rbuf
     cdef public object _lent
+
+    cpdef data_received(self, data)
+    cpdef bint _must_close(self)
+    cpdef bint _idle_usable(self)
+    cpdef forget_exchange(self)
+    cpdef begin(self, bint skip_body, object options, bint expect100, bint body_pending)

@@ -163,6 +163,17 @@ class _ResponseHandlerCore:
     @property
     def should_close(self) -> bool:
         """True when this connection must not be reused for another request."""
+        return self._must_close()
+
+    @property
+    def idle_usable(self) -> bool:
+        """For a connection waiting in the pool (``should_close`` was False when it went in):
+        whether it is still fit for reuse."""
+        return self._idle_usable()
+
+    # The two checks above as methods: the compiled connector calls them directly (C calls,
+    # where a property is an attribute look-up).
+    def _must_close(self) -> bool:
         return (
             self._should_close
             or self.transport is None
@@ -175,13 +186,11 @@ class _ResponseHandlerCore:
             or bool(self._tail)
         )
 
-    @property
-    def idle_usable(self) -> bool:
-        """For a connection waiting in the pool (``should_close`` was False when it went in):
-        whether it is still fit for reuse. Whatever breaks an idle connection (the server
-        closing, unsolicited bytes, our own close or timeout) sets ``_should_close``; the
-        transport check covers a transport closed behind the protocol's back. A third of the
-        cost of ``should_close``, on every reuse."""
+    def _idle_usable(self) -> bool:
+        # Whatever breaks an idle connection (the server closing, unsolicited bytes, our own
+        # close or timeout) sets ``_should_close``; the transport check covers a transport
+        # closed behind the protocol's back. A third of the cost of ``_must_close``, on every
+        # reuse.
         transport = self.transport
         return not self._should_close and transport is not None and not transport.is_closing()
 
