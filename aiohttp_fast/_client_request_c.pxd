@@ -2,6 +2,11 @@
 # _client_request_py.py) with ClientRequest's state and methods (_ClientRequestCore) as an
 # extension type, so the request's own attribute reads and writes are C struct accesses
 # instead of slot look-ups. ClientRequest itself stays a Python subclass (patchable).
+import cython
+
+from aiohttp_fast._protocol_c cimport _ResponseHandlerCore as _Protocol
+
+
 cdef class _ClientRequestCore:
     cdef object __weakref__
     cdef public object method
@@ -32,3 +37,8 @@ cdef class _ClientRequestCore:
     cdef public bint _compressed
     cdef public bint _force_close
     cdef public object _compress_stream
+
+    cpdef _serialize_head(self)
+    @cython.locals(protocol=_Protocol)
+    cpdef _send_now(self, conn, read_options)
+    cpdef _response(self, protocol, waiter, writer_task)

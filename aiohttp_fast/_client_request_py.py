@@ -82,6 +82,7 @@ _COALESCE_LIMIT = 256 * 1024
 # protocol.begin()'s options when send() gets none: (read_timeout, deadline, read_bufsize,
 # auto_decompress, (max_line_size, max_field_size, max_headers), read_until_eof)
 _DEFAULT_READ_OPTIONS = (None, None, 2**16, True, (8190, 8190, 128), True)
+_METH_HEAD = hdrs.METH_HEAD  # a module global: one look-up, where hdrs.METH_HEAD is two
 
 
 def _check_method(method: str) -> None:
@@ -608,7 +609,7 @@ class _ClientRequestCore:
         head = self._serialize_head()
         protocol = conn.protocol
         waiter = protocol.begin(
-            self.method == hdrs.METH_HEAD,
+            self.method == _METH_HEAD,
             read_options if read_options is not None else _DEFAULT_READ_OPTIONS,
             self._expect100,
             self._expect100 or self._stream is not None,
@@ -691,8 +692,10 @@ class _ClientRequestCore:
         self._force_close = bool(getattr(connector, "force_close", False))
         head = self._serialize_head()
         protocol = conn.protocol
+        if protocol is None:  # released or closed already
+            raise ClientConnectionResetError("Cannot write to closing transport")
         waiter = protocol.begin(
-            self.method == hdrs.METH_HEAD,
+            self.method == _METH_HEAD,
             read_options if read_options is not None else _DEFAULT_READ_OPTIONS,
             False,
             False,

@@ -2,6 +2,8 @@
 # _client_response_py.py) with ClientResponse's state and methods (_ClientResponseCore) as
 # an extension type, so the response's own attribute reads and writes are C struct accesses
 # instead of slot look-ups. ClientResponse itself stays a Python subclass (patchable).
+from aiohttp_fast._connector_c cimport Connection as _Connection
+from aiohttp_fast._protocol_c cimport _ResponseHandlerCore as _Protocol
 from aiohttp_fast._streams_c cimport StreamReader as _StreamReader
 
 
@@ -21,8 +23,8 @@ cdef class _ClientResponseCore:
     cdef public object _headers
     cdef public _StreamReader content
     cdef public object _body
-    cdef public object _connection
-    cdef public object _protocol
+    cdef public _Connection _connection
+    cdef public _Protocol _protocol
     cdef public object _head_waiter
     cdef public object _writer
     cdef public object _history
@@ -34,3 +36,12 @@ cdef class _ClientResponseCore:
     cdef public object _cache
     cdef public object _writer_exc
     cdef public object _request
+
+    cpdef _bind(self, connection)
+    cpdef _head_received(self, message)
+    cpdef _response_eof(self)
+    cpdef bint _cleanup_writer(self)
+    cpdef release(self)
+    cpdef close(self)
+    cpdef _notify_content(self)
+    cpdef _exit(self, exc_type)

@@ -195,7 +195,7 @@ class _ClientResponseCore:
     def _bind(self, connection: Any) -> Any:
         """Take ``connection``; returns the future of the response head."""
         self._connection = connection
-        self._protocol = connection.protocol
+        self._protocol = connection._protocol
         self._closed = False
         waiter = self._head_waiter
         self._head_waiter = None
@@ -232,27 +232,32 @@ class _ClientResponseCore:
         self.content = payload
         traces = self._traces
         if traces and wants(traces, "response_chunk_received"):
-            method, url = self.method, self._url
-
-            async def on_chunk(chunk: bytes) -> None:
-                for trace in traces:
-                    await trace.send_response_chunk_received(method, url, chunk)
-
-            payload._on_chunk = on_chunk
+            self._trace_chunks(traces)
         if message.upgrade:
             return self  # the connection belongs to whoever takes over
-        if payload.is_eof():
+        content = self.content
+        if content.is_eof():
             self._response_eof()
         else:
-            payload.on_eof(self._response_eof)
+            content.on_eof(self._response_eof)
         return self
+
+    def _trace_chunks(self, traces: list[Any]) -> None:
+        """Send response_chunk_received to ``traces`` for every chunk of the body."""
+        method, url = self.method, self._url
+
+        async def on_chunk(chunk: bytes) -> None:
+            for trace in traces:
+                await trace.send_response_chunk_received(method, url, chunk)
+
+        self.content._on_chunk = on_chunk
 
     def _response_eof(self) -> None:
         """The whole body arrived: give the connection back (once the request is sent)."""
         if self._closed:
             return
         protocol = self._protocol
-        if protocol is not None and protocol.upgraded:
+        if protocol is not None and protocol._upgraded:
             return
         writer = self._writer
         if writer is not None and not writer.done():

@@ -68,7 +68,7 @@ class Block(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, Block())
 import aiohttp_fast
-from aiohttp_fast import client, client_request, client_response, protocol, streams
+from aiohttp_fast import client, client_request, client_response, connector, protocol, streams
 
 async def serve(reader, writer):
     while True:
@@ -92,7 +92,7 @@ async def main():
             async with session.post(f"http://127.0.0.1:{port}/", json={"a": 1}) as resp:
                 got.append(await resp.text())
     server.close()
-    modules = (streams, protocol, client_response, client_request, client)
+    modules = (streams, protocol, connector, client_response, client_request, client)
     impls = {m.__name__: m.IMPL for m in modules}
     print(json.dumps({"impls": impls, "got": got}))
 
@@ -115,8 +115,9 @@ def test_a_missing_twin_takes_its_dependents_with_it(tmp_path) -> None:
     assert result["impls"] == {
         "aiohttp_fast.streams": "py",
         "aiohttp_fast.protocol": "py",  # its payload is typed as the compiled StreamReader
-        "aiohttp_fast.client_response": "py",  # so is its content
-        "aiohttp_fast.client_request": "c",
+        "aiohttp_fast.connector": "py",  # its connections hold the compiled protocol
+        "aiohttp_fast.client_response": "py",  # so do its content and connection
+        "aiohttp_fast.client_request": "py",  # it drives the compiled protocol
         "aiohttp_fast.client": "c",
     }
     assert result["got"] == ["GET ", 'POST {"a": 1}'] * 3
