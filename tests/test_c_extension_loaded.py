@@ -26,6 +26,7 @@ SELECTORS = {
     "client_request": "_client_request_c",
     "client": "_client_c",
     "request_context": "_request_context_c",
+    "request_heads": "_request_heads_c",
 }
 
 
