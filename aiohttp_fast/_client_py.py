@@ -294,36 +294,36 @@ class _ClientSessionCore:
 
     def get(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
         if not kwargs:  # positional: no keyword dict to build and parse (the common call)
-            return _RequestContextManager(self._request(hdrs.METH_GET, url))
-        return _RequestContextManager(self._request(hdrs.METH_GET, url, **kwargs))
+            return _RequestContextManager(self._request("GET", url))
+        return _RequestContextManager(self._request("GET", url, **kwargs))
 
     def options(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
-        return _RequestContextManager(self._request(hdrs.METH_OPTIONS, url, **kwargs))
+        return _RequestContextManager(self._request("OPTIONS", url, **kwargs))
 
     def head(
         self, url: str | URL, *, allow_redirects: bool = False, **kwargs: Any
     ) -> _RequestContextManager:
         return _RequestContextManager(
-            self._request(hdrs.METH_HEAD, url, allow_redirects=allow_redirects, **kwargs)
+            self._request("HEAD", url, allow_redirects=allow_redirects, **kwargs)
         )
 
     def post(
         self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
     ) -> _RequestContextManager:
-        return self._with_body(hdrs.METH_POST, url, data, json, kwargs)
+        return self._with_body("POST", url, data, json, kwargs)
 
     def put(
         self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
     ) -> _RequestContextManager:
-        return self._with_body(hdrs.METH_PUT, url, data, json, kwargs)
+        return self._with_body("PUT", url, data, json, kwargs)
 
     def patch(
         self, url: str | URL, *, data: Any = None, json: Any = None, **kwargs: Any
     ) -> _RequestContextManager:
-        return self._with_body(hdrs.METH_PATCH, url, data, json, kwargs)
+        return self._with_body("PATCH", url, data, json, kwargs)
 
     def delete(self, url: str | URL, **kwargs: Any) -> _RequestContextManager:
-        return _RequestContextManager(self._request(hdrs.METH_DELETE, url, **kwargs))
+        return _RequestContextManager(self._request("DELETE", url, **kwargs))
 
     def _with_body(
         self, method: str, url: str | URL, data: Any, json: Any, kwargs: dict[str, Any]
@@ -514,7 +514,13 @@ class _ClientSessionCore:
                 if env_proxy:
                     proxy_url, proxy_auth = self._env_proxy(url, explicit_proxy_auth)
                 jar = self._cookie_jar
-                jar_cookies = jar.filter_cookies(url) if jar is not None and len(jar) else None
+                if jar is None:
+                    jar_cookies = None
+                elif type(jar) is CookieJar:
+                    # its count read directly: len() would be the request's one Python call
+                    jar_cookies = jar.filter_cookies(url) if jar._count else None
+                else:
+                    jar_cookies = jar.filter_cookies(url) if len(jar) else None
                 # a request's own cookies pass the jar's rules too (Secure, Domain, Path)
                 req_cookies = RequestCookieJar.filter_for(jar, cookies, url) if cookies else None
                 cookie_value = (

@@ -10,6 +10,8 @@ from .client_response import ClientResponse
 
 __all__ = ("RequestContextManager", "SessionRequestContextManager")
 
+_STOCK_AEXIT = ClientResponse.__aexit__  # a response class that keeps it exits synchronously
+
 
 class RequestContextManager:
     """What ``session.get()`` returns: awaitable, or an async context manager that releases."""
@@ -40,7 +42,7 @@ class RequestContextManager:
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         resp = self._resp
         if resp is not None:
-            if type(resp).__aexit__ is ClientResponse.__aexit__:
+            if type(resp).__aexit__ is _STOCK_AEXIT:
                 resp._exit(exc_type)  # no coroutine needed for the stock response
             else:
                 await resp.__aexit__(exc_type, exc, tb)
