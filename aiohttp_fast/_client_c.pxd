@@ -2,6 +2,10 @@
 # ClientSession's state and methods (_ClientSessionCore) as an extension type, so the
 # session's own attribute reads and writes are C struct accesses instead of slot look-ups.
 # ClientSession itself stays a Python subclass: test code patches its methods.
+
+# parsed URL strings: a C dict look-up (``.get`` would be a method call)
+cdef dict _PARSED_URLS
+
 cdef class _ClientSessionCore:
     cdef object __weakref__
     cdef public object _loop
@@ -33,3 +37,5 @@ cdef class _ClientSessionCore:
     cdef public object _version
     cdef public object _closed
     cdef public object _retry_connection
+
+    cpdef _build_url(self, str_or_url)

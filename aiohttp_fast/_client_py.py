@@ -60,6 +60,7 @@ __all__ = ("ClientSession", "request", "ClientMiddlewareType", "ClientHandlerTyp
 
 _SENTINEL: Any = object()
 _NO_TRACES: tuple[Any, ...] = ()
+_SET_COOKIE = hdrs.SET_COOKIE  # asked of every response: a module global, one look-up
 _RETRYABLE = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError)
 _REQUEST_INIT = ClientRequest.__init__
 _REQUEST_SEND = ClientRequest.send
@@ -572,7 +573,7 @@ class _ClientSessionCore:
                 if (
                     jar is not None
                     and message is not None
-                    and hdrs.SET_COOKIE in message.headers
+                    and _SET_COOKIE in message.headers
                 ):
                     self._store_cookies(resp)
 

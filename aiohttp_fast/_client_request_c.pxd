@@ -6,6 +6,9 @@ import cython
 
 from aiohttp_fast._protocol_c cimport _ResponseHandlerCore as _Protocol
 
+# the id(URL)-keyed caches: C dict look-ups (``.get`` would be a method call)
+cdef dict _SIMPLE_KEYS
+cdef dict _CHECKED_URLS
 
 cdef class _ClientRequestCore:
     cdef object __weakref__
@@ -38,6 +41,7 @@ cdef class _ClientRequestCore:
     cdef public bint _force_close
     cdef public object _compress_stream
 
+    cpdef _set_body(self, data)
     cpdef _serialize_head(self)
     @cython.locals(protocol=_Protocol)
     cpdef _send_now(self, conn, read_options)

@@ -23,6 +23,7 @@ import asyncio
 import weakref
 from typing import Any
 
+from . import hdrs
 from .client_exceptions import (
     ClientConnectionResetError,
     ClientOSError,
@@ -39,6 +40,8 @@ from .streams import StreamReader
 __all__ = ("ResponseHandler",)
 
 _DEFAULT_LIMITS = (8190, 8190, 128)
+# an istr key: a case-insensitive look-up that does not fold the name's case every time
+_CONTENT_ENCODING = hdrs.CONTENT_ENCODING
 
 # What one read may take: as much as asyncio's and uvloop's own read size.
 READ_BUFFER_SIZE = 256 * 1024
@@ -386,8 +389,10 @@ class _ResponseHandlerCore:
         waiter = self._head_waiter
         if waiter is not None and self._message is not None:
             self._head_waiter = None
-            if not waiter.done():
-                waiter.set_result(self._message)
+            try:
+                waiter.set_result(self._message)  # one call, where done() first is two
+            except asyncio.InvalidStateError:
+                pass  # cancelled: nobody waits for this head any more
 
     # ---- parser handler ----
 
@@ -432,7 +437,7 @@ class _ResponseHandlerCore:
             payload.feed_eof()
             return
         if self._auto_decompress:
-            encoding = message.headers.get("Content-Encoding")
+            encoding = message.headers.get(_CONTENT_ENCODING)
             if encoding:
                 self._decoder = decoder_for(encoding.strip().lower())
                 if self._decoder is not None:
