@@ -532,7 +532,8 @@ class _ClientSessionCore:
                 request_class = self._request_class
                 if request_class.__init__ is _REQUEST_INIT:
                     # positional: twenty-odd keyword arguments cost more than building it
-                    req = request_class._create(
+                    req = request_class.__new__(request_class)
+                    req._init(
                         method, url, params, headers, skip, data, cookie_value, req_auth,
                         self._version, compress, chunked, expect100, loop,
                         self._response_class, proxy_url, proxy_auth, proxy_headers, ssl,

@@ -4,6 +4,7 @@
 # instead of slot look-ups. ClientRequest itself stays a Python subclass (patchable).
 import cython
 
+from aiohttp_fast._client_response_c cimport _ClientResponseCore as _Response
 from aiohttp_fast._protocol_c cimport _ResponseHandlerCore as _Protocol
 
 # the id(URL)-keyed caches: C dict look-ups (``.get`` would be a method call)
@@ -45,4 +46,5 @@ cdef class _ClientRequestCore:
     cpdef _serialize_head(self)
     @cython.locals(protocol=_Protocol)
     cpdef _send_now(self, conn, read_options)
+    @cython.locals(response=_Response)
     cpdef _response(self, protocol, waiter, writer_task)

@@ -186,14 +186,6 @@ class _ClientRequestCore:
             proxy_headers, ssl, server_hostname, traces, session, trace_request_ctx,
         )
 
-    @classmethod
-    def _create(cls, *args: Any) -> ClientRequest:
-        """A request from ``__init__``'s arguments, all positional, in its order (the session's
-        hot path: a call with twenty-odd keyword arguments costs more than the whole setup)."""
-        self = cls.__new__(cls)
-        self._init(*args)
-        return self
-
     def _init(
         self,
         method: str,
@@ -244,7 +236,7 @@ class _ClientRequestCore:
         self.proxy_headers = proxy_headers
         self.ssl = ssl
         self.server_hostname = server_hostname
-        self._traces = traces or []
+        self._traces = traces if traces is not None else []
         self._session = session
         self.trace_request_ctx = trace_request_ctx
         self._connection_key: ConnectionKey | None = None
@@ -723,8 +715,9 @@ class _ClientRequestCore:
         traces = self._traces
         response_class = self.response_class
         if response_class.__init__ is _RESPONSE_INIT:
-            # request_info None: built from the request when first asked for
-            response = response_class._create(
+            # __init__'s work, positionally (request_info None: built when first asked for)
+            response = response_class.__new__(response_class)
+            response._init(
                 self.method, self.original_url, None, traces, self.loop, self._session, None
             )
         else:

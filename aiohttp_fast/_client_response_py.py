@@ -131,13 +131,6 @@ class _ClientResponseCore:
     ) -> None:
         self._init(method, url, request_info, traces, loop, session, writer)
 
-    @classmethod
-    def _create(cls, *args: Any) -> ClientResponse:
-        """A response from ``_init``'s arguments, positionally (the request's hot path)."""
-        self = cls.__new__(cls)
-        self._init(*args)
-        return self
-
     def _init(
         self,
         method: str,
@@ -152,7 +145,7 @@ class _ClientResponseCore:
         self._real_url = url
         self._url = url.with_fragment(None) if url.raw_fragment else url
         self._request_info = request_info
-        self._traces = traces or []
+        self._traces = traces if traces is not None else []
         self._loop = loop
         self._session = session
         self.version: HttpVersion | None = None

@@ -9,7 +9,7 @@ small responses: ``read()`` joins what is buffered and returns).
 from __future__ import annotations
 
 import asyncio
-import collections
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -101,7 +101,7 @@ class StreamReader:
         self._loop = loop
         self._low_water = limit
         self._high_water = limit * 2
-        self._buffer: collections.deque[bytes] = collections.deque()
+        self._buffer: deque[bytes] = deque()  # a global: collections.deque is two look-ups
         self._size = 0
         self._eof = False
         self._waiter: asyncio.Future[None] | None = None
@@ -113,7 +113,7 @@ class StreamReader:
         self.total_compressed_bytes: int | None = None
         # total_bytes at the end of each HTTP chunk not yet reached by readchunk() (None
         # until the body is known to be chunked)
-        self._http_chunk_splits: collections.deque[int] | None = None
+        self._http_chunk_splits: deque[int] | None = None
         self._paused = False
         # tracing hook: an async callable taking each chunk a reader returns (None: no tracing)
         self._on_chunk: Callable[[bytes], Any] | None = None
@@ -236,7 +236,7 @@ class StreamReader:
                 raise RuntimeError(
                     "Called begin_http_chunk_receiving when some data was already fed"
                 )
-            self._http_chunk_splits = collections.deque()
+            self._http_chunk_splits = deque()
 
     def end_http_chunk_receiving(self) -> None:
         """An HTTP chunk ended here (empty chunks are not reported)."""
