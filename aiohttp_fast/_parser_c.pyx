@@ -187,8 +187,10 @@ cdef class ResponseParser:
 
     # ----------------------------------------------------------------- public API
 
-    def feed_data(self, data):
-        """Parse ``data``; returns the bytes after a 101 head (then the parser stops), else None."""
+    def feed_data(self, data, Py_ssize_t size=-1):
+        """Parse ``data`` (its first ``size`` bytes when ``size`` is not -1: a reused read
+        buffer needs no slice); returns the bytes after a 101 head (then the parser stops),
+        else None."""
         cdef Py_buffer view
         cdef const char* ptr
         cdef Py_ssize_t n
@@ -199,6 +201,8 @@ cdef class ResponseParser:
         if PyBytes_CheckExact(data):
             ptr = PyBytes_AS_STRING(data)
             n = PyBytes_GET_SIZE(data)
+            if 0 <= size < n:
+                n = size
             self._ptr0 = ptr
             self._cur = <PyObject*>data
             err = llhttp_execute(&self._p, ptr, <size_t>n)
@@ -212,6 +216,8 @@ cdef class ResponseParser:
             try:
                 ptr = <const char*>view.buf
                 n = view.len
+                if 0 <= size < n:
+                    n = size
                 self._ptr0 = ptr
                 err = llhttp_execute(&self._p, ptr, <size_t>n)
                 self._busy = False
@@ -223,6 +229,8 @@ cdef class ResponseParser:
         if err == HPE_OK:
             self._offset += <uint64_t>n
             return None
+        if size >= 0:
+            data = data[:n]  # errors quote the input, and a 101's tail is cut from it
         return self._after_error(err, data, ptr, n)
 
     @property

@@ -137,8 +137,11 @@ class ResponseParser(ChunkLineParser):
 
     # -- public API -------------------------------------------------------------------------
 
-    def feed_data(self, data: bytes) -> bytes | None:
-        """Parse ``data``; returns the bytes after the head of a 101 response, else None."""
+    def feed_data(self, data: bytes, size: int = -1) -> bytes | None:
+        """Parse ``data`` (its first ``size`` bytes when ``size`` is not -1); returns the bytes
+        after the head of a 101 response, else None."""
+        if 0 <= size < len(data):
+            data = data[:size]
         state = self._state
         if state >= _S_UPGRADED:
             raise RuntimeError(

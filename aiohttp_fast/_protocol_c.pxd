@@ -43,10 +43,11 @@ cdef class _ResponseHandlerCore:
     cdef public object _zin
     cdef public bint _zin_done
     cdef public bint _drain_scheduled
-    cdef public object _rbuf
+    cdef public _SharedBuffer _rbuf
     cdef public object _lent
 
     cpdef data_received(self, data)
+    cpdef _feed(self, data, Py_ssize_t size)
     cpdef bint _must_close(self)
     cpdef bint _idle_usable(self)
     cpdef forget_exchange(self)

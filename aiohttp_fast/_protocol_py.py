@@ -353,21 +353,25 @@ class _ResponseHandlerCore:
         nested = self._lent
         if nested is not None:
             self._lent = None
-            self.data_received(bytes(nested[:nbytes]))
+            self._feed(bytes(nested[:nbytes]), -1)
             return
         shared = self._rbuf
-        # The slice is only valid until this returns: the parser copies what it keeps.
+        # The buffer is only ours until this returns: the parser copies what it keeps.
         shared.busy = True
         try:
-            self.data_received(shared.view[:nbytes])
+            self._feed(shared.view, nbytes)  # no slice: the parser reads nbytes of it
         finally:
             shared.busy = False
 
     def data_received(self, data: bytes | memoryview) -> None:
+        self._feed(data, -1)
+
+    def _feed(self, data: bytes | memoryview, size: int) -> None:
+        """Parse what was read: ``data``, or its first ``size`` bytes when ``size`` is not -1."""
         if self._head_waiter is None and self._payload_done:
             # bytes nobody asked for: the connection's framing can not be trusted
             self._should_close = True
-            self._tail = bytes(data)
+            self._tail = bytes(data if size < 0 else data[:size])
             if self.transport is not None:
                 self.transport.close()
             return
@@ -375,7 +379,7 @@ class _ResponseHandlerCore:
         if self._read_timeout:
             self._last_read = self._loop.time()
         try:
-            tail = self._parser.feed_data(data)
+            tail = self._parser.feed_data(data, size)
         except HttpProcessingError as exc:
             self._fail(exc)
             return

@@ -13,6 +13,7 @@ from aiohttp_fast.http_exceptions import (
     BadHttpMessage,
     BadStatusLine,
     ContentLengthError,
+    HttpProcessingError,
     InvalidHeader,
     LineTooLong,
     TooManyHeaders,
@@ -240,6 +241,25 @@ def test_accepts_bytearray_and_memoryview(impl: type) -> None:
     parser.feed_data(bytearray(OK + b"Content-Length: 2\r\n\r\n"))
     parser.feed_data(memoryview(b"ok"))
     assert rec.messages[0].body == b"ok" and rec.messages[0].complete
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+def test_size_parses_only_the_start_of_a_reused_buffer(impl: type, kind: type) -> None:
+    """``feed_data(buf, size)``: the protocol's shared read buffer holds stale bytes past
+    ``size``; none of them may reach a body, an upgrade's tail or an error's excerpt."""
+    stale = b"STALE" * 20
+    rec = Recorder()
+    parser = impl(rec)
+    first = OK + b"Content-Length: 4\r\n\r\nab"
+    assert parser.feed_data(kind(first + stale), len(first)) is None
+    assert parser.feed_data(kind(b"cd" + stale), 2) is None
+    assert rec.messages[0].body == b"abcd" and rec.messages[0].complete
+    head = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+    assert impl(Recorder()).feed_data(kind(head + b"ws" + stale), len(head) + 2) == b"ws"
+    bad = b"HTTP/1.1 200 OK\r\nBad Name: x\r\n"
+    with pytest.raises(HttpProcessingError) as info:
+        impl(Recorder()).feed_data(kind(bad + stale), len(bad))
+    assert "STALE" not in str(info.value)
 
 
 # -- limits ---------------------------------------------------------------------------------
