@@ -3,6 +3,9 @@
 # session's own attribute reads and writes are C struct accesses instead of slot look-ups.
 # ClientSession itself stays a Python subclass: test code patches its methods.
 
+from aiohttp_fast._client_request_c cimport _ClientRequestCore
+from aiohttp_fast._client_response_c cimport _ClientResponseCore
+
 # parsed URL strings: a C dict look-up (``.get`` would be a method call)
 cdef dict _PARSED_URLS
 

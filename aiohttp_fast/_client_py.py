@@ -19,6 +19,11 @@ from typing import Any
 from multidict import CIMultiDict, istr
 from yarl import URL
 
+try:
+    import cython  # compiled as _client_c: the compiler's own (types the hot locals)
+except ImportError:  # pure Python without Cython installed
+    from . import _cython_shim as cython
+
 from . import hdrs
 from .auth import BasicAuth
 from .client_exceptions import (
@@ -356,6 +361,7 @@ class _ClientSessionCore:
             return self._base_url.join(url)
         return url
 
+    @cython.locals(built="_ClientRequestCore")
     async def _request(
         self,
         method: str,
@@ -433,7 +439,8 @@ class _ClientSessionCore:
         else:
             tm = ClientTimeout(total=timeout) if isinstance(timeout, int | float) else timeout
             connect_tm = self._derive_connect_timeout(tm)
-        deadline = loop.time() + tm.total if tm.total else None
+        total = tm.total
+        deadline = loop.time() + total if total else None
         read_options = (
             tm.sock_read,
             deadline,
@@ -532,8 +539,8 @@ class _ClientSessionCore:
                 request_class = self._request_class
                 if request_class.__init__ is _REQUEST_INIT:
                     # positional: twenty-odd keyword arguments cost more than building it
-                    req = request_class.__new__(request_class)
-                    req._init(
+                    req = built = request_class.__new__(request_class)
+                    built._init(
                         method, url, params, headers, skip, data, cookie_value, req_auth,
                         self._version, compress, chunked, expect100, loop,
                         self._response_class, proxy_url, proxy_auth, proxy_headers, ssl,
@@ -673,6 +680,7 @@ class _ClientSessionCore:
         else:
             jar.update_cookies(resp.cookies, resp.url)
 
+    @cython.locals(sent="_ClientRequestCore", started="_ClientResponseCore")
     async def _send(
         self,
         req: ClientRequest,
@@ -690,19 +698,23 @@ class _ClientSessionCore:
             resp = None
             try:
                 if type(req).send is _REQUEST_SEND:
-                    resp = req._send_now(conn, read_options)  # no coroutine when none is needed
+                    # a ClientRequest (send not overridden): in the compiled twin, ``sent`` is
+                    # typed as one, so this is a C call
+                    sent = req
+                    resp = sent._send_now(conn, read_options)  # no coroutine if none is needed
                 if resp is None:
                     resp = await req.send(conn, read_options)
                 if type(resp).start is not _RESPONSE_START:
                     await resp.start(conn)
                     return resp
                 # ClientResponse.start() inlined: one coroutine fewer per request
-                waiter = resp._bind(conn)
+                started = resp
+                waiter = started._bind(conn)
                 try:
                     message = await waiter
                 except (ClientConnectionError, HttpProcessingError) as exc:
                     raise resp._head_failed(exc)  # noqa: B904 - its cause is set
-                return resp._head_received(message)
+                return started._head_received(message)
             except _RETRYABLE:
                 reused = getattr(conn, "is_reused", False)
                 protocol = conn.protocol

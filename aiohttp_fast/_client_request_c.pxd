@@ -10,6 +10,7 @@ from aiohttp_fast._protocol_c cimport _ResponseHandlerCore as _Protocol
 # the id(URL)-keyed caches: C dict look-ups (``.get`` would be a method call)
 cdef dict _SIMPLE_KEYS
 cdef dict _CHECKED_URLS
+cdef dict _METHODS
 
 cdef class _ClientRequestCore:
     cdef object __weakref__
@@ -42,6 +43,9 @@ cdef class _ClientRequestCore:
     cdef public bint _force_close
     cdef public object _compress_stream
 
+    cpdef _init(self, method, url, params, headers, skip_auto_headers, data, cookies, auth,
+                version, compress, chunked, expect100, loop, response_class, proxy, proxy_auth,
+                proxy_headers, ssl, server_hostname, traces, session, trace_request_ctx)
     cpdef _set_body(self, data)
     cpdef _serialize_head(self)
     @cython.locals(protocol=_Protocol)

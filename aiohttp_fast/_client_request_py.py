@@ -59,6 +59,12 @@ class _SkipHeaders(frozenset):  # type: ignore[type-arg]
 
 _NO_SKIP: frozenset[str] = frozenset()
 
+
+def _skip_headers(names: Iterable[str]) -> frozenset[str]:
+    """The request's ``skip_auto_headers`` (a plain function: the compiled ``_init`` can't
+    hold a generator)."""
+    return _SkipHeaders(h.lower() for h in names) if names else _NO_SKIP
+
 DEFAULT_ACCEPT = "*/*"
 
 # fullmatch, not ``$``: ``$`` also matches before a final "\n" ("GET\n" would pass)
@@ -66,7 +72,7 @@ _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HTTP_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 _SSL_SCHEMES = frozenset({"https", "wss"})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
-_VALID_METHODS: set[str] = set()
+_METHODS: dict[str, str] = {}  # method strings seen valid -> their upper-case form
 _RESPONSE_INIT = ClientResponse.__init__
 # Both caches below are keyed by id(url): a yarl URL's __hash__ runs Python code, id() does
 # not, and the session hands the same URL object for the same string. Each entry holds its URL,
@@ -85,13 +91,14 @@ _DEFAULT_READ_OPTIONS = (None, None, 2**16, True, (8190, 8190, 128), True)
 _METH_HEAD = hdrs.METH_HEAD  # a module global: one look-up, where hdrs.METH_HEAD is two
 
 
-def _check_method(method: str) -> None:
-    if method in _VALID_METHODS:
-        return
+def _checked_method(method: str) -> str:
+    """``method`` upper-cased, once it is known to be a token (ValueError otherwise)."""
     if not isinstance(method, str) or not _TOKEN_RE.fullmatch(method):
         raise ValueError(f"Method cannot contain non-token characters {method!r}")
-    if len(_VALID_METHODS) < 256:
-        _VALID_METHODS.add(method)
+    upper = method.upper()
+    if len(_METHODS) < 256:
+        _METHODS[method] = upper
+    return upper
 
 
 def merge_params(url: URL, params: Any) -> URL:
@@ -211,8 +218,9 @@ class _ClientRequestCore:
         session: Any,
         trace_request_ctx: Any,
     ) -> None:
-        if method not in _VALID_METHODS:
-            _check_method(method)
+        upper = _METHODS.get(method)
+        if upper is None:
+            upper = _checked_method(method)
         if not isinstance(url, URL):
             url = URL(url)
         # a URL checked before (no params, no credentials) maps to its fragment-less form
@@ -221,7 +229,7 @@ class _ClientRequestCore:
             wire_url = checked[1]
         else:
             url, wire_url, auth = self._check_url(url, params, auth)
-        self.method = method.upper()
+        self.method = upper
         self.original_url = url
         self.url = wire_url
         self.version = version
@@ -246,7 +254,7 @@ class _ClientRequestCore:
         self._force_close = False
         self._compress_stream: str | None = None
         self.skip_auto_headers: frozenset[str] = (
-            _SkipHeaders(h.lower() for h in skip_auto_headers) if skip_auto_headers else _NO_SKIP
+            _skip_headers(skip_auto_headers) if skip_auto_headers else _NO_SKIP
         )
         self.headers: CIMultiDict[str] = (
             CIMultiDict(headers) if headers is not None else CIMultiDict()
@@ -716,9 +724,13 @@ class _ClientRequestCore:
         response_class = self.response_class
         if response_class.__init__ is _RESPONSE_INIT:
             # __init__'s work, positionally (request_info None: built when first asked for)
+            original = self.original_url
+            wire_url = self.url
+            if wire_url is not original:  # a fragment dropped (or the URL set since)
+                wire_url = original.with_fragment(None) if original.raw_fragment else original
             response = response_class.__new__(response_class)
             response._init(
-                self.method, self.original_url, None, traces, self.loop, self._session, None
+                self.method, original, wire_url, None, traces, self.loop, self._session, None
             )
         else:
             response = response_class(

@@ -37,7 +37,7 @@ cdef class _ClientResponseCore:
     cdef public object _writer_exc
     cdef public object _request
 
-    cpdef _init(self, method, url, request_info, traces, loop, session, writer)
+    cpdef _init(self, method, url, wire_url, request_info, traces, loop, session, writer)
     cpdef _bind(self, connection)
     cpdef _head_received(self, message)
     cpdef _response_eof(self)

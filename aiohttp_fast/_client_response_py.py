@@ -129,21 +129,24 @@ class _ClientResponseCore:
         continue100: Any = None,
         timer: Any = None,
     ) -> None:
-        self._init(method, url, request_info, traces, loop, session, writer)
+        wire_url = url.with_fragment(None) if url.raw_fragment else url
+        self._init(method, url, wire_url, request_info, traces, loop, session, writer)
 
     def _init(
         self,
         method: str,
         url: URL,
+        wire_url: URL,
         request_info: RequestInfo | None,
         traces: list[Any] | None,
         loop: asyncio.AbstractEventLoop | None,
         session: Any,
         writer: asyncio.Task[None] | None,
     ) -> None:
+        """``__init__``'s work, positionally; ``wire_url`` is ``url`` without its fragment."""
         self.method = method
         self._real_url = url
-        self._url = url.with_fragment(None) if url.raw_fragment else url
+        self._url = wire_url
         self._request_info = request_info
         self._traces = traces if traces is not None else []
         self._loop = loop

@@ -70,6 +70,7 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 import aiohttp_fast
 from aiohttp_fast import client, client_request, client_response, connector, protocol, streams
+from aiohttp_fast import request_heads
 
 async def serve(reader, writer):
     while True:
@@ -93,7 +94,9 @@ async def main():
             async with session.post(f"http://127.0.0.1:{port}/", json={"a": 1}) as resp:
                 got.append(await resp.text())
     server.close()
-    modules = (streams, protocol, connector, client_response, client_request, client)
+    modules = (
+        streams, protocol, connector, client_response, client_request, client, request_heads
+    )
     impls = {m.__name__: m.IMPL for m in modules}
     print(json.dumps({"impls": impls, "got": got}))
 
@@ -119,6 +122,42 @@ def test_a_missing_twin_takes_its_dependents_with_it(tmp_path) -> None:
         "aiohttp_fast.connector": "py",  # its connections hold the compiled protocol
         "aiohttp_fast.client_response": "py",  # so do its content and connection
         "aiohttp_fast.client_request": "py",  # it drives the compiled protocol
-        "aiohttp_fast.client": "c",
+        "aiohttp_fast.client": "py",  # it calls the compiled request and response directly
+        "aiohttp_fast.request_heads": "c",  # declares none of them: stays compiled
     }
     assert result["got"] == ["GET ", 'POST {"a": 1}'] * 3
+
+
+_WITHOUT_CYTHON = r"""
+import asyncio, json, os, sys
+sys.modules["cython"] = None  # "import cython" raises ImportError, as where it isn't installed
+os.environ["AIOHTTP_FAST_NO_EXTENSIONS"] = "1"
+import aiohttp_fast
+from aiohttp_fast import _client_py, client
+
+async def serve(reader, writer):
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    await writer.drain()
+
+async def main():
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with aiohttp_fast.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{port}/") as resp:
+            body = await resp.text()
+    server.close()
+    print(json.dumps([client.IMPL, _client_py.cython.__name__, resp.status, body]))
+
+asyncio.run(main())
+"""
+
+
+def test_the_python_twins_need_no_cython(tmp_path) -> None:
+    """The shared sources' ``import cython`` falls back to a stand-in when Cython is absent."""
+    script = tmp_path / "without_cython.py"
+    script.write_text(_WITHOUT_CYTHON)
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(out.stdout) == ["py", "aiohttp_fast._cython_shim", 200, "ok"]
