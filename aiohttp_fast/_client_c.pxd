@@ -4,6 +4,7 @@
 # ClientSession itself stays a Python subclass: test code patches its methods.
 
 from aiohttp_fast._client_request_c cimport _ClientRequestCore
+from aiohttp_fast._connector_c cimport BaseConnector as _BaseConnector
 from aiohttp_fast._client_response_c cimport _ClientResponseCore
 
 # parsed URL strings: a C dict look-up (``.get`` would be a method call)

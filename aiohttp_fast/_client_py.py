@@ -40,7 +40,7 @@ from .client_middlewares import ClientHandlerType, ClientMiddlewareType
 from .client_middlewares import build_chain as _build_chain
 from .client_request import ClientRequest
 from .client_response import ClientResponse
-from .connector import TCPConnector
+from .connector import BaseConnector, TCPConnector
 from .cookiejar import CookieJar, RequestCookieJar
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, HttpVersion11
@@ -70,6 +70,7 @@ _RETRYABLE = (ServerDisconnectedError, ClientConnectionResetError, ClientOSError
 _REQUEST_INIT = ClientRequest.__init__
 _REQUEST_SEND = ClientRequest.send
 _RESPONSE_START = ClientResponse.start
+_CONNECT = BaseConnector.connect
 _PARSED_URLS: dict[str, URL] = {}
 
 
@@ -680,7 +681,9 @@ class _ClientSessionCore:
         else:
             jar.update_cookies(resp.cookies, resp.url)
 
-    @cython.locals(sent="_ClientRequestCore", started="_ClientResponseCore")
+    @cython.locals(
+        pooled="_BaseConnector", sent="_ClientRequestCore", started="_ClientResponseCore"
+    )
     async def _send(
         self,
         req: ClientRequest,
@@ -694,7 +697,12 @@ class _ClientSessionCore:
             raise RuntimeError("Session is closed")
         retried = False
         while True:
-            conn = await connector.connect(req, traces, timeout)
+            conn = None
+            if not traces and type(connector).connect is _CONNECT:
+                pooled = connector
+                conn = pooled._connect_now(req)  # a pooled connection: no coroutine
+            if conn is None:
+                conn = await connector.connect(req, traces, timeout)
             resp = None
             try:
                 if type(req).send is _REQUEST_SEND:

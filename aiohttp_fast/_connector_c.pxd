@@ -41,3 +41,5 @@ cdef class BaseConnector:
     cpdef _release(self, key, _Protocol proto, bint should_close)
     @cython.locals(proto=_Protocol)
     cpdef _pop_reusable(self, key)
+    cpdef _connect_now(self, req)
+    cpdef _lend_idle(self, key)

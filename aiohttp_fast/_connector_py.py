@@ -287,10 +287,8 @@ class BaseConnector:
         pool = self._pool
         # Hot path: a free slot and an idle connection, no await at all (unless traced).
         if pool.try_acquire(key):
-            proto = self._pop_reusable(key)
-            if proto is not None:
-                self._acquired.add(proto)
-                conn = Connection(self, key, proto, self._loop, True)
+            conn = self._lend_idle(key)
+            if conn is not None:
                 if traces and wants(traces, "connection_reuseconn"):
                     await self._trace_lent(conn, traces)
                 return conn
@@ -299,6 +297,31 @@ class BaseConnector:
             waiter = self._loop.create_future()
             pool.enqueue(key, waiter)
         return await self._connect_slow(req, key, waiter, traces, timeout)
+
+    def _connect_now(self, req: ConnectTarget) -> Connection | None:
+        """``connect()`` where it needs no await: an idle connection of ``req``'s key in a free
+        slot, lent; else None, holding nothing (then ``connect()`` does the rest).
+
+        The session's untraced requests call this first: no coroutine per pooled request.
+        """
+        if self._closed:
+            return None
+        key = req.connection_key
+        pool = self._pool
+        if not pool.has_idle(key) or not pool.try_acquire(key):
+            return None
+        conn = self._lend_idle(key)
+        if conn is None:  # every idle one was stale: the slot goes back, connect() opens one
+            pool.release_slot(key)
+        return conn
+
+    def _lend_idle(self, key: ConnectionKey) -> Connection | None:
+        """With a slot of ``key`` held: a usable idle connection of it, lent, or None."""
+        proto = self._pop_reusable(key)
+        if proto is None:
+            return None
+        self._acquired.add(proto)
+        return Connection(self, key, proto, self._loop, True)
 
     async def _connect_slow(
         self,

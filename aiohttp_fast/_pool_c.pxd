@@ -14,3 +14,4 @@ cdef class Pool:
     cpdef void release_slot(self, object key)
     cpdef void put_idle(self, object key, object conn, double now)
     cpdef object pop_idle(self, object key)
+    cpdef bint has_idle(self, object key)

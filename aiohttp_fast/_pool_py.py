@@ -169,6 +169,11 @@ class Pool:
             return idle.popleft()[0]
         return None
 
+    def has_idle(self, key: Any) -> bool:
+        """True when ``key`` has an idle connection (perhaps a stale one) to pop."""
+        idle = self._idle.get(key)
+        return bool(idle)
+
     def idle_count(self, key: Any = None) -> int:
         """Idle connections of ``key`` (of every key when None)."""
         if key is not None:
