@@ -2,6 +2,10 @@
 
 from .abc import ResponseParserHandler
 
+class BodyBuffer:
+    @property
+    def data(self) -> bytes: ...
+
 class ResponseParser:
     skip_body: bool
 
@@ -16,6 +20,7 @@ class ResponseParser:
     def feed_data(
         self, data: bytes | bytearray | memoryview, size: int = -1
     ) -> bytes | None: ...
+    def body_buffer(self, size: int) -> BodyBuffer | None: ...
     @property
     def idle(self) -> bool: ...
     def feed_eof(self) -> None: ...

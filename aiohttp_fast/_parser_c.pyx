@@ -25,7 +25,7 @@ llhttp runs strict: no lenient flag is enabled.
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize
 from cpython.bytes cimport PyBytes_GET_SIZE
-from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_FillInfo, PyBuffer_Release, PyObject_GetBuffer
 from cpython.exc cimport PyErr_Occurred
 from cpython.list cimport PyList_Clear, PyList_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
@@ -53,7 +53,7 @@ from .http_exceptions import (
 )
 from .http_message import HttpVersion, HttpVersion10, HttpVersion11, ResponseMessage
 
-__all__ = ("ResponseParser",)
+__all__ = ("BodyBuffer", "ResponseParser")
 
 # Where in a message the parser is: an llhttp error code alone does not say whether a stray
 # byte broke the status line, a header line or the chunked framing (HPE_STRICT, HPE_CR_EXPECTED,
@@ -96,6 +96,25 @@ cdef object _V11 = HttpVersion11
 cdef object _V10 = HttpVersion10
 
 cdef llhttp_settings_t _SETTINGS
+
+
+cdef class BodyBuffer:
+    """Where the next read of a Content-Length body can land: a new bytes object, exposed as
+    writable memory until the read is in. ``data`` is that object; fed whole to the parser (a
+    read that filled it), it reaches ``on_body`` as is, with no copy.
+
+    Only the parser makes one (``body_buffer``), and only for the protocol's next read: the
+    object is nobody else's until it is fed.
+    """
+
+    cdef readonly bytes data
+
+    def __getbuffer__(self, Py_buffer* view, int flags):
+        PyBuffer_FillInfo(view, self, PyBytes_AS_STRING(self.data), PyBytes_GET_SIZE(self.data),
+                          0, flags)
+
+    def __releasebuffer__(self, Py_buffer* view):
+        pass
 
 
 cdef class ResponseParser:
@@ -232,6 +251,21 @@ cdef class ResponseParser:
         if size >= 0:
             data = data[:n]  # errors quote the input, and a 101's tail is cut from it
         return self._after_error(err, data, ptr, n)
+
+    def body_buffer(self, Py_ssize_t size):
+        """A ``BodyBuffer`` of up to ``size`` bytes when all the next bytes are body of a
+        Content-Length message (as many as remain, at most ``size``), else None."""
+        cdef BodyBuffer buf
+        cdef llhttp_t* p = &self._p
+        if (self._section != SEC_BODY or self._dead or self._upgraded or self._busy
+                or not (p.flags & F_CONTENT_LENGTH) or p.flags & F_SKIPBODY
+                or p.content_length == 0 or size <= 0):
+            return None
+        if p.content_length < <uint64_t>size:
+            size = <Py_ssize_t>p.content_length
+        buf = BodyBuffer.__new__(BodyBuffer)
+        buf.data = PyBytes_FromStringAndSize(NULL, size)
+        return buf
 
     @property
     def idle(self):

@@ -166,6 +166,11 @@ class ResponseParser(ChunkLineParser):
             self._state = _S_DEAD
             raise
 
+    def body_buffer(self, size: int) -> None:
+        """The compiled twin's zero-copy buffer for the next read of a body; this parser copies
+        what it is fed anyway, so the protocol reads into its shared buffer instead."""
+        return None
+
     @property
     def idle(self) -> bool:
         """True between messages: no byte of a further message (CR/LF aside) is held."""

@@ -117,6 +117,8 @@ class _ResponseHandlerCore:
         "_drain_scheduled",
         "_rbuf",
         "_lent",
+        "_body_buf",
+        "_body_buf_miss",
     )
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -156,6 +158,12 @@ class _ResponseHandlerCore:
         self._drain_scheduled = False
         self._rbuf = _read_buffer(loop)
         self._lent: memoryview | None = None  # a nested read's own buffer, until reported
+        # A read straight into a new bytes object of body (the parser's BodyBuffer), until
+        # reported; and whether the last one came back short, when the next read goes to the
+        # shared buffer instead (a fresh 256 KiB object per small read would cost more than
+        # the copy it saves).
+        self._body_buf: Any = None
+        self._body_buf_miss = False
 
     # ---- connection state (the connector's view) ----
 
@@ -342,6 +350,15 @@ class _ResponseHandlerCore:
                 self._ensure_timer()
 
     def get_buffer(self, sizehint: int) -> memoryview:
+        self._body_buf = None
+        if not self._payload_done and not self._body_buf_miss:
+            # Mid-body of a large Content-Length download: read into the bytes object the
+            # body chunk will be, instead of the shared buffer and a copy out of it.
+            body = self._parser.body_buffer(READ_BUFFER_SIZE)
+            if body is not None:
+                self._body_buf = body
+                self._lent = None
+                return memoryview(body)
         shared = self._rbuf
         if shared.busy:
             nested = self._lent = memoryview(bytearray(NESTED_READ_SIZE))
@@ -350,12 +367,20 @@ class _ResponseHandlerCore:
         return shared.view
 
     def buffer_updated(self, nbytes: int) -> None:
+        body = self._body_buf
+        if body is not None:
+            self._body_buf = None
+            self._body_buf_miss = nbytes < len(body.data)
+            self._feed(body.data, nbytes)  # a full read is handed on as is, uncopied
+            return
         nested = self._lent
         if nested is not None:
             self._lent = None
             self._feed(bytes(nested[:nbytes]), -1)
             return
         shared = self._rbuf
+        if nbytes == READ_BUFFER_SIZE:
+            self._body_buf_miss = False  # reads fill buffers again: try the direct kind
         # The buffer is only ours until this returns: the parser copies what it keeps.
         shared.busy = True
         try:

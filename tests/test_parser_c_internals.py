@@ -292,6 +292,37 @@ def test_a_feed_that_is_all_body_is_passed_on_without_copy() -> None:
     assert got[-1] == b"y" * 3520 and sum(map(len, got)) == 24000
 
 
+def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None:
+    got: list[bytes] = []
+
+    class Keep(Recorder):
+        def on_body(self, data: bytes) -> None:
+            got.append(data)
+
+    parser = _parser_c.ResponseParser(Keep())
+    assert parser.body_buffer(4096) is None  # no message yet
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n")
+    buf = parser.body_buffer(4096)
+    assert len(buf.data) == 4096
+    memoryview(buf)[:] = b"a" * 4096  # what a transport's read does
+    parser.feed_data(buf.data, 4096)
+    assert got[-1] is buf.data and got[-1] == b"a" * 4096  # handed on, not copied
+    buf = parser.body_buffer(8192)
+    assert len(buf.data) == 5904  # what is left of the body, never the next message
+    memoryview(buf)[:100] = b"b" * 100
+    parser.feed_data(buf.data, 100)  # a short read: that span only, copied
+    assert got[-1] == b"b" * 100 and got[-1] is not buf.data
+    assert len(parser.body_buffer(8192).data) == 5804
+    parser.feed_data(b"c" * 5804)
+    assert parser.body_buffer(8192) is None  # between messages
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n")
+    assert parser.body_buffer(8192) is None  # chunked: the framing is in the stream
+    parser.feed_data(b"hello\r\n0\r\n\r\n")
+    parser.skip_body = True
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n")
+    assert parser.body_buffer(8192) is None  # a HEAD's answer has no body to read
+
+
 def test_repeated_values_are_shared_but_cookies_never_cached() -> None:
     # names hdrs knows are always in the table (a name flood in another test may have filled
     # it, after which names first met are no longer learned)

@@ -95,6 +95,14 @@ async def interleaved_exchanges(server_ctx: ssl.SSLContext | None,
     return seen
 
 
+def run_exchanges(exchanges: Callable[..., Any],
+                  loop_factory: Callable[[], asyncio.AbstractEventLoop], tls: bool,
+                  server_ctx: ssl.SSLContext, client_ctx: ssl.SSLContext) -> Any:
+    """``exchanges(server_ctx, client_ctx)`` on a loop of that kind, over TLS or plain TCP."""
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        return runner.run(exchanges(server_ctx if tls else None, client_ctx if tls else None))
+
+
 @pytest.mark.parametrize("loop_factory", loop_factories())
 @pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
 def test_interleaved_reads_keep_every_byte(
@@ -103,9 +111,7 @@ def test_interleaved_reads_keep_every_byte(
     server_ssl_ctx: ssl.SSLContext,
     client_ssl_ctx: ssl.SSLContext,
 ) -> None:
-    with asyncio.Runner(loop_factory=loop_factory) as runner:
-        seen = runner.run(interleaved_exchanges(
-            server_ssl_ctx if tls else None, client_ssl_ctx if tls else None))
+    seen = run_exchanges(interleaved_exchanges, loop_factory, tls, server_ssl_ctx, client_ssl_ctx)
     assert len(seen) == CONNECTIONS * REQUESTS_PER_CONNECTION
 
 
@@ -150,6 +156,63 @@ def test_close_delimited_tls_responses(
     assert bodies == [f"/r{n}".encode() * 300 for n in range(16)]
 
 
+def big_body(n: int) -> bytes:
+    """Over 1 MiB, different per request, not a multiple of any buffer size."""
+    return bytes((i * 7 + n) % 251 for i in range(4099)) * 256 + b"tail-%d" % n
+
+
+async def large_downloads(server_ctx: ssl.SSLContext | None,
+                          client_ctx: ssl.SSLContext | None) -> list[tuple[bool, bool]]:
+    # Large Content-Length bodies, each followed on the connection by a small response: a
+    # read straight into a body chunk must stop at the body's end, whatever the reads are.
+    async def on_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                request = await reader.readuntil(b"\r\n\r\n")
+                path = request.split(b" ", 2)[1]
+                body = big_body(int(path[2:])) if path.startswith(b"/b") else b"small" + path
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body))
+                writer.write(body)
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(on_conn, "127.0.0.1", 0, ssl=server_ctx)
+    port = server.sockets[0].getsockname()[1]
+    scheme = "https" if server_ctx else "http"
+    try:
+        conn = aiohttp.TCPConnector(limit=4, ssl=client_ctx if client_ctx else False)
+        async with aiohttp.ClientSession(connector=conn) as session:
+
+            async def one(n: int) -> tuple[bool, bool]:
+                async with session.get(f"{scheme}://127.0.0.1:{port}/b{n}") as resp:
+                    chunks = [c async for c in resp.content.iter_any()]
+                whole = b"".join(chunks) == big_body(n)
+                typed = all(type(c) is bytes for c in chunks)
+                async with session.get(f"{scheme}://127.0.0.1:{port}/s{n}") as resp:
+                    whole = whole and await resp.read() == b"small/s%d" % n
+                return whole, typed
+
+            return await asyncio.gather(*(one(n) for n in range(8)))
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize("loop_factory", loop_factories())
+@pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
+def test_large_bodies_keep_every_byte_and_the_next_response(
+    loop_factory: Callable[[], asyncio.AbstractEventLoop],
+    tls: bool,
+    server_ssl_ctx: ssl.SSLContext,
+    client_ssl_ctx: ssl.SSLContext,
+) -> None:
+    results = run_exchanges(large_downloads, loop_factory, tls, server_ssl_ctx, client_ssl_ctx)
+    assert results == [(True, True)] * 8
+
+
 class QuietTransport(asyncio.Transport):
     def __init__(self) -> None:
         super().__init__()
@@ -177,7 +240,8 @@ async def test_read_nested_in_another_gets_its_own_buffer() -> None:
     options = (None, None, 2**16, True, (8190, 8190, 128), True)
     head_a = a.begin(False, options, False, False)
     head_b = b.begin(False, options, False, False)
-    feed(a, b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+    # chunked: a Content-Length body could be read into its own bytes, not the shared buffer
+    feed(a, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
     assert (await head_a).status == 200
     nested: list[memoryview] = []
 
@@ -189,7 +253,7 @@ async def test_read_nested_in_another_gets_its_own_buffer() -> None:
         b.buffer_updated(len(reply))
 
     a.payload.on_eof(at_eof)  # type: ignore[union-attr]
-    feed(a, b"hello")
+    feed(a, b"5\r\nhello\r\n0\r\n\r\n")
     assert await a.payload.read() == b"hello"  # type: ignore[union-attr]
     assert (await head_b).status == 204
     assert len(nested[0]) == NESTED_READ_SIZE
