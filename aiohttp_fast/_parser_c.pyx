@@ -98,6 +98,38 @@ cdef object _V10 = HttpVersion10
 cdef llhttp_settings_t _SETTINGS
 
 
+cdef extern from *:
+    """
+    /* A bytes object caches its hash: one refilled for reuse must forget it. Where the
+       cache field is not known to exist, no buffer is reused. */
+    static inline int afast_bytes_forget_hash(PyObject* o) {
+    #if PY_VERSION_HEX < 0x030F0000 && !defined(PYPY_VERSION)
+        ((PyBytesObject*)o)->ob_shash = -1;
+        return 1;
+    #else
+        (void)o;
+        return 0;
+    #endif
+    }
+    """
+    bint afast_bytes_forget_hash(PyObject* o)
+
+
+# Body buffers a parser keeps for reuse: a reader holds the chunk it is on and the reader's
+# buffer the next one or two when the next read comes.
+cdef enum:
+    _SPARES = 4
+
+
+cdef inline bint _reusable(BodyBuffer buf, Py_ssize_t size):
+    # Only the BodyBuffer holds its bytes (what was handed on has been let go, or never left:
+    # a short read's span is copied), so refilling them can not change what anyone sees. The
+    # count is read through a borrowed pointer: a temporary reference would add one.
+    cdef PyObject* data = <PyObject*>buf.data
+    return (data.ob_refcnt == 1 and PyBytes_GET_SIZE(<object>data) == size
+            and afast_bytes_forget_hash(data))
+
+
 cdef class BodyBuffer:
     """Where the next read of a Content-Length body can land: a new bytes object, exposed as
     writable memory until the read is in. ``data`` is that object; fed whole to the parser (a
@@ -164,6 +196,13 @@ cdef class ResponseParser:
     cdef list _raw
     cdef Py_ssize_t _count        # header (then trailer) lines in this message
     cdef Py_ssize_t _ext_len      # chunk-extension bytes on the current chunk-size line
+    # body_buffer's last few buffers (None: none), reused once nobody else holds their bytes
+    # (fresh 256 KiB objects per read would fault fresh pages in whenever malloc gives memory
+    # back), dropped when the message ends or a read into one comes back short
+    # (``_short_read``: until a read fills a whole buffer again, reads go to the protocol's
+    # shared buffer instead).
+    cdef list _spares
+    cdef bint _short_read
 
     def __cinit__(self, *args, **kwargs):
         # llhttp is set up here, not in __init__, so that no instance can reach llhttp_execute
@@ -222,6 +261,9 @@ cdef class ResponseParser:
             n = PyBytes_GET_SIZE(data)
             if 0 <= size < n:
                 n = size
+                if self._spares is not None and self._is_spare(data):
+                    self._spares = None
+                    self._short_read = True
             self._ptr0 = ptr
             self._cur = <PyObject*>data
             err = llhttp_execute(&self._p, ptr, <size_t>n)
@@ -237,6 +279,8 @@ cdef class ResponseParser:
                 n = view.len
                 if 0 <= size < n:
                     n = size
+                elif self._short_read and n > 0:
+                    self._short_read = False  # a whole buffer's worth: reads fill them again
                 self._ptr0 = ptr
                 err = llhttp_execute(&self._p, ptr, <size_t>n)
                 self._busy = False
@@ -254,18 +298,34 @@ cdef class ResponseParser:
 
     def body_buffer(self, Py_ssize_t size):
         """A ``BodyBuffer`` of up to ``size`` bytes when all the next bytes are body of a
-        Content-Length message (as many as remain, at most ``size``), else None."""
+        Content-Length message (as many as remain, at most ``size``), else None (also after a
+        short read into one, until the shared buffer is filled by a read again)."""
         cdef BodyBuffer buf
         cdef llhttp_t* p = &self._p
         if (self._section != SEC_BODY or self._dead or self._upgraded or self._busy
-                or not (p.flags & F_CONTENT_LENGTH) or p.flags & F_SKIPBODY
-                or p.content_length == 0 or size <= 0):
+                or self._short_read or not (p.flags & F_CONTENT_LENGTH)
+                or p.flags & F_SKIPBODY or p.content_length == 0 or size <= 0):
             return None
         if p.content_length < <uint64_t>size:
             size = <Py_ssize_t>p.content_length
+        if self._spares is None:
+            self._spares = []
+        for buf in self._spares:
+            if _reusable(buf, size):
+                return buf
         buf = BodyBuffer.__new__(BodyBuffer)
         buf.data = PyBytes_FromStringAndSize(NULL, size)
+        if PyList_GET_SIZE(self._spares) == _SPARES:
+            del self._spares[0]  # the oldest goes: its bytes are their holder's now
+        self._spares.append(buf)
         return buf
+
+    cdef bint _is_spare(self, object data):
+        cdef BodyBuffer buf
+        for buf in self._spares:
+            if buf.data is data:
+                return True
+        return False
 
     @property
     def idle(self):
@@ -623,6 +683,8 @@ cdef class ResponseParser:
 
     cdef inline int _on_message_complete(self) except -1:
         self._section = SEC_IDLE
+        self._spares = None  # an idle connection holds no buffer
+        self._short_read = False
         self._cb_complete()
         return 0
 

@@ -46,7 +46,6 @@ cdef class _ResponseHandlerCore:
     cdef public _SharedBuffer _rbuf
     cdef public object _lent
     cdef public object _body_buf
-    cdef public bint _body_buf_miss
 
     cpdef data_received(self, data)
     cpdef _feed(self, data, Py_ssize_t size)

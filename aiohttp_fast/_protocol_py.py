@@ -118,7 +118,6 @@ class _ResponseHandlerCore:
         "_rbuf",
         "_lent",
         "_body_buf",
-        "_body_buf_miss",
     )
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -158,12 +157,9 @@ class _ResponseHandlerCore:
         self._drain_scheduled = False
         self._rbuf = _read_buffer(loop)
         self._lent: memoryview | None = None  # a nested read's own buffer, until reported
-        # A read straight into a new bytes object of body (the parser's BodyBuffer), until
-        # reported; and whether the last one came back short, when the next read goes to the
-        # shared buffer instead (a fresh 256 KiB object per small read would cost more than
-        # the copy it saves).
+        # A read straight into the bytes object a body chunk will be (the parser's
+        # BodyBuffer), until reported.
         self._body_buf: Any = None
-        self._body_buf_miss = False
 
     # ---- connection state (the connector's view) ----
 
@@ -351,7 +347,7 @@ class _ResponseHandlerCore:
 
     def get_buffer(self, sizehint: int) -> memoryview:
         self._body_buf = None
-        if not self._payload_done and not self._body_buf_miss:
+        if not self._payload_done:
             # Mid-body of a large Content-Length download: read into the bytes object the
             # body chunk will be, instead of the shared buffer and a copy out of it.
             body = self._parser.body_buffer(READ_BUFFER_SIZE)
@@ -370,7 +366,6 @@ class _ResponseHandlerCore:
         body = self._body_buf
         if body is not None:
             self._body_buf = None
-            self._body_buf_miss = nbytes < len(body.data)
             self._feed(body.data, nbytes)  # a full read is handed on as is, uncopied
             return
         nested = self._lent
@@ -379,8 +374,6 @@ class _ResponseHandlerCore:
             self._feed(bytes(nested[:nbytes]), -1)
             return
         shared = self._rbuf
-        if nbytes == READ_BUFFER_SIZE:
-            self._body_buf_miss = False  # reads fill buffers again: try the direct kind
         # The buffer is only ours until this returns: the parser copies what it keeps.
         shared.busy = True
         try:

@@ -312,8 +312,10 @@ def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None
     memoryview(buf)[:100] = b"b" * 100
     parser.feed_data(buf.data, 100)  # a short read: that span only, copied
     assert got[-1] == b"b" * 100 and got[-1] is not buf.data
-    assert len(parser.body_buffer(8192).data) == 5804
-    parser.feed_data(b"c" * 5804)
+    assert parser.body_buffer(8192) is None  # reads come short: the shared buffer again
+    parser.feed_data(bytearray(b"c" * 804))  # a read that filled the (shared) buffer
+    assert len(parser.body_buffer(8192).data) == 5000
+    parser.feed_data(b"c" * 5000)
     assert parser.body_buffer(8192) is None  # between messages
     parser.feed_data(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n")
     assert parser.body_buffer(8192) is None  # chunked: the framing is in the stream
@@ -321,6 +323,38 @@ def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None
     parser.skip_body = True
     parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n")
     assert parser.body_buffer(8192) is None  # a HEAD's answer has no body to read
+
+
+def test_body_buffer_bytes_are_reused_only_once_let_go() -> None:
+    got: list[bytes] = []
+
+    class Keep(Recorder):
+        def on_body(self, data: bytes) -> None:
+            got.append(data)
+
+    parser = _parser_c.ResponseParser(Keep())
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 40000\r\n\r\n")
+
+    def read(fill: bytes) -> tuple[Any, bytes]:
+        buf = parser.body_buffer(10000)
+        memoryview(buf)[:] = fill * 10000
+        parser.feed_data(buf.data, 10000)
+        return buf, got[-1]
+
+    first, a = read(b"a")
+    assert hash(a) == hash(b"a" * 10000)  # cached on the object
+    second, b = read(b"b")
+    assert second is not first  # a is still held
+    got.clear()
+    del a
+    third, c = read(b"c")
+    assert third is first and c == b"c" * 10000  # let go: refilled in place
+    assert hash(c) == hash(b"c" * 10000)  # not the hash cached when it held a's bytes
+    assert b == b"b" * 10000  # held all along: untouched
+    del b, c
+    got.clear()
+    read(b"d")
+    assert parser.body_buffer(10000) is None  # message over: the buffers are let go
 
 
 def test_repeated_values_are_shared_but_cookies_never_cached() -> None:
