@@ -119,6 +119,7 @@ cdef extern from *:
 # buffer the next one or two when the next read comes.
 cdef enum:
     _SPARES = 4
+    _FULL_READS_TO_RETRY = 8  # after a short read into a body buffer
 
 
 cdef inline bint _reusable(BodyBuffer buf, Py_ssize_t size):
@@ -199,10 +200,11 @@ cdef class ResponseParser:
     # body_buffer's last few buffers (None: none), reused once nobody else holds their bytes
     # (fresh 256 KiB objects per read would fault fresh pages in whenever malloc gives memory
     # back), dropped when the message ends or a read into one comes back short
-    # (``_short_read``: until a read fills a whole buffer again, reads go to the protocol's
-    # shared buffer instead).
+    # (``_full_reads_wanted``: until that many reads in a row fill a whole buffer, reads go to
+    # the protocol's shared buffer instead: going back and forth would drop and refill the
+    # buffers, a fresh allocation whose pages fault in each time).
     cdef list _spares
-    cdef bint _short_read
+    cdef int _full_reads_wanted
 
     def __cinit__(self, *args, **kwargs):
         # llhttp is set up here, not in __init__, so that no instance can reach llhttp_execute
@@ -263,7 +265,7 @@ cdef class ResponseParser:
                 n = size
                 if self._spares is not None and self._is_spare(data):
                     self._spares = None
-                    self._short_read = True
+                    self._full_reads_wanted = _FULL_READS_TO_RETRY
             self._ptr0 = ptr
             self._cur = <PyObject*>data
             err = llhttp_execute(&self._p, ptr, <size_t>n)
@@ -279,8 +281,10 @@ cdef class ResponseParser:
                 n = view.len
                 if 0 <= size < n:
                     n = size
-                elif self._short_read and n > 0:
-                    self._short_read = False  # a whole buffer's worth: reads fill them again
+                    if self._full_reads_wanted:
+                        self._full_reads_wanted = _FULL_READS_TO_RETRY  # in a row
+                elif self._full_reads_wanted and n > 0:
+                    self._full_reads_wanted -= 1  # a whole buffer's worth
                 self._ptr0 = ptr
                 err = llhttp_execute(&self._p, ptr, <size_t>n)
                 self._busy = False
@@ -303,7 +307,7 @@ cdef class ResponseParser:
         cdef BodyBuffer buf
         cdef llhttp_t* p = &self._p
         if (self._section != SEC_BODY or self._dead or self._upgraded or self._busy
-                or self._short_read or not (p.flags & F_CONTENT_LENGTH)
+                or self._full_reads_wanted or not (p.flags & F_CONTENT_LENGTH)
                 or p.flags & F_SKIPBODY or p.content_length == 0 or size <= 0):
             return None
         if p.content_length < <uint64_t>size:
@@ -684,7 +688,7 @@ cdef class ResponseParser:
     cdef inline int _on_message_complete(self) except -1:
         self._section = SEC_IDLE
         self._spares = None  # an idle connection holds no buffer
-        self._short_read = False
+        self._full_reads_wanted = 0
         self._cb_complete()
         return 0
 
