@@ -4,7 +4,8 @@ from .abc import ResponseParserHandler
 
 class BodyBuffer:
     @property
-    def data(self) -> bytes: ...
+    def data(self) -> bytes | None: ...
+    def take(self, n: int) -> bytes: ...
 
 class ResponseParser:
     skip_body: bool

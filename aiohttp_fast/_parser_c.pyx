@@ -111,21 +111,38 @@ cdef extern from *:
         return 0;
     #endif
     }
+
+    /* The first n bytes of o as a bytes object of their own; steals the reference to o.
+       Shrunk in place when nothing else holds o (realloc gives the rest back, no copy),
+       else copied. */
+    static PyObject* afast_bytes_shrink(PyObject* o, Py_ssize_t n) {
+        PyObject* r;
+    #if PY_VERSION_HEX < 0x030F0000 && !defined(PYPY_VERSION)
+        if (Py_REFCNT(o) == 1) {
+            if (_PyBytes_Resize(&o, n) < 0)
+                return NULL;  /* o is freed */
+            return o;
+        }
+    #endif
+        r = PyBytes_FromStringAndSize(PyBytes_AS_STRING(o), n);
+        Py_DECREF(o);
+        return r;
+    }
     """
     bint afast_bytes_forget_hash(PyObject* o)
+    object afast_bytes_shrink(PyObject* o, Py_ssize_t n)
 
 
 # Body buffers a parser keeps for reuse: a reader holds the chunk it is on and the reader's
 # buffer the next one or two when the next read comes.
 cdef enum:
     _SPARES = 4
-    _FULL_READS_TO_RETRY = 8  # after a short read into a body buffer
 
 
 cdef inline bint _reusable(BodyBuffer buf, Py_ssize_t size):
-    # Only the BodyBuffer holds its bytes (what was handed on has been let go, or never left:
-    # a short read's span is copied), so refilling them can not change what anyone sees. The
-    # count is read through a borrowed pointer: a temporary reference would add one.
+    # Only the BodyBuffer holds its bytes (what was handed on has been let go), so refilling
+    # them can not change what anyone sees. The count is read through a borrowed pointer: a
+    # temporary reference would add one.
     cdef PyObject* data = <PyObject*>buf.data
     return (data.ob_refcnt == 1 and PyBytes_GET_SIZE(<object>data) == size
             and afast_bytes_forget_hash(data))
@@ -148,6 +165,19 @@ cdef class BodyBuffer:
 
     def __releasebuffer__(self, Py_buffer* view):
         pass
+
+    def take(self, Py_ssize_t n):
+        """The first ``n`` bytes read into this buffer (a short read) as bytes of their own,
+        shrunk in place rather than copied; the buffer is spent (``data`` becomes None)."""
+        cdef PyObject* o
+        if self.data is None:
+            raise RuntimeError("this body buffer was taken already")
+        if n < 0 or n > PyBytes_GET_SIZE(self.data):
+            raise ValueError(f"{n} bytes of a {PyBytes_GET_SIZE(self.data)}-byte buffer")
+        o = <PyObject*>self.data
+        Py_INCREF(<object>o)  # afast_bytes_shrink takes this reference
+        self.data = None
+        return afast_bytes_shrink(o, n)
 
 
 cdef class ResponseParser:
@@ -199,12 +229,9 @@ cdef class ResponseParser:
     cdef Py_ssize_t _ext_len      # chunk-extension bytes on the current chunk-size line
     # body_buffer's last few buffers (None: none), reused once nobody else holds their bytes
     # (fresh 256 KiB objects per read would fault fresh pages in whenever malloc gives memory
-    # back), dropped when the message ends or a read into one comes back short
-    # (``_full_reads_wanted``: until that many reads in a row fill a whole buffer, reads go to
-    # the protocol's shared buffer instead: going back and forth would drop and refill the
-    # buffers, a fresh allocation whose pages fault in each time).
+    # back); spent ones (a short read's, taken) are dropped as found, all of them when the
+    # message ends.
     cdef list _spares
-    cdef int _full_reads_wanted
 
     def __cinit__(self, *args, **kwargs):
         # llhttp is set up here, not in __init__, so that no instance can reach llhttp_execute
@@ -263,9 +290,6 @@ cdef class ResponseParser:
             n = PyBytes_GET_SIZE(data)
             if 0 <= size < n:
                 n = size
-                if self._spares is not None and self._is_spare(data):
-                    self._spares = None
-                    self._full_reads_wanted = _FULL_READS_TO_RETRY
             self._ptr0 = ptr
             self._cur = <PyObject*>data
             err = llhttp_execute(&self._p, ptr, <size_t>n)
@@ -281,10 +305,6 @@ cdef class ResponseParser:
                 n = view.len
                 if 0 <= size < n:
                     n = size
-                    if self._full_reads_wanted:
-                        self._full_reads_wanted = _FULL_READS_TO_RETRY  # in a row
-                elif self._full_reads_wanted and n > 0:
-                    self._full_reads_wanted -= 1  # a whole buffer's worth
                 self._ptr0 = ptr
                 err = llhttp_execute(&self._p, ptr, <size_t>n)
                 self._busy = False
@@ -302,34 +322,36 @@ cdef class ResponseParser:
 
     def body_buffer(self, Py_ssize_t size):
         """A ``BodyBuffer`` of up to ``size`` bytes when all the next bytes are body of a
-        Content-Length message (as many as remain, at most ``size``), else None (also after a
-        short read into one, until the shared buffer is filled by a read again)."""
+        Content-Length message (as many as remain, at most ``size``), else None. A read that
+        fills it is fed as ``feed_data(buf.data)``, a short one as ``feed_data(buf.take(n))``."""
         cdef BodyBuffer buf
+        cdef list spares
+        cdef Py_ssize_t i
         cdef llhttp_t* p = &self._p
         if (self._section != SEC_BODY or self._dead or self._upgraded or self._busy
-                or self._full_reads_wanted or not (p.flags & F_CONTENT_LENGTH)
+                or not (p.flags & F_CONTENT_LENGTH)
                 or p.flags & F_SKIPBODY or p.content_length == 0 or size <= 0):
             return None
         if p.content_length < <uint64_t>size:
             size = <Py_ssize_t>p.content_length
-        if self._spares is None:
-            self._spares = []
-        for buf in self._spares:
+        spares = self._spares
+        if spares is None:
+            spares = self._spares = []
+        i = 0
+        while i < PyList_GET_SIZE(spares):
+            buf = <BodyBuffer>spares[i]
+            if buf.data is None:
+                del spares[i]  # spent: its bytes went to the reader
+                continue
             if _reusable(buf, size):
                 return buf
+            i += 1
         buf = BodyBuffer.__new__(BodyBuffer)
         buf.data = PyBytes_FromStringAndSize(NULL, size)
-        if PyList_GET_SIZE(self._spares) == _SPARES:
-            del self._spares[0]  # the oldest goes: its bytes are their holder's now
-        self._spares.append(buf)
+        if PyList_GET_SIZE(spares) == _SPARES:
+            del spares[0]  # the oldest goes: its bytes are their holder's now
+        spares.append(buf)
         return buf
-
-    cdef bint _is_spare(self, object data):
-        cdef BodyBuffer buf
-        for buf in self._spares:
-            if buf.data is data:
-                return True
-        return False
 
     @property
     def idle(self):
@@ -688,7 +710,6 @@ cdef class ResponseParser:
     cdef inline int _on_message_complete(self) except -1:
         self._section = SEC_IDLE
         self._spares = None  # an idle connection holds no buffer
-        self._full_reads_wanted = 0
         self._cb_complete()
         return 0
 

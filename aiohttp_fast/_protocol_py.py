@@ -366,7 +366,10 @@ class _ResponseHandlerCore:
         body = self._body_buf
         if body is not None:
             self._body_buf = None
-            self._feed(body.data, nbytes)  # a full read is handed on as is, uncopied
+            if nbytes == len(body.data):
+                self._feed(body.data, -1)  # handed on as is, uncopied
+            else:
+                self._feed(body.take(nbytes), -1)  # a short read: shrunk, not copied
             return
         nested = self._lent
         if nested is not None:
