@@ -160,6 +160,8 @@ cdef class BodyBuffer:
     cdef readonly bytes data
 
     def __getbuffer__(self, Py_buffer* view, int flags):
+        if self.data is None:
+            raise BufferError("this body buffer was taken already")
         PyBuffer_FillInfo(view, self, PyBytes_AS_STRING(self.data), PyBytes_GET_SIZE(self.data),
                           0, flags)
 

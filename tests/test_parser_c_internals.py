@@ -314,6 +314,8 @@ def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None
     assert short == b"b" * 100 and buf.data is None
     with pytest.raises(RuntimeError):
         buf.take(1)
+    with pytest.raises(BufferError):
+        memoryview(buf)  # spent: no memory to lend
     parser.feed_data(short)
     assert got[-1] is short
     buf = parser.body_buffer(8192)
