@@ -274,14 +274,20 @@ def test_uninitialised_instance_fails_cleanly() -> None:
         parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 
 
+class KeepBodies(Recorder):
+    """Keeps each body piece itself (not merged), to check which object was handed on."""
+
+    def __init__(self, got: list[bytes]) -> None:
+        super().__init__()
+        self.got = got
+
+    def on_body(self, data: bytes) -> None:
+        self.got.append(data)
+
+
 def test_a_feed_that_is_all_body_is_passed_on_without_copy() -> None:
     got: list[bytes] = []
-
-    class Keep(Recorder):
-        def on_body(self, data: bytes) -> None:
-            got.append(data)
-
-    parser = _parser_c.ResponseParser(Keep())
+    parser = _parser_c.ResponseParser(KeepBodies(got))
     parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 24000\r\n\r\n")
     piece = bytes(range(256)) * 40
     parser.feed_data(piece)
@@ -294,12 +300,7 @@ def test_a_feed_that_is_all_body_is_passed_on_without_copy() -> None:
 
 def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None:
     got: list[bytes] = []
-
-    class Keep(Recorder):
-        def on_body(self, data: bytes) -> None:
-            got.append(data)
-
-    parser = _parser_c.ResponseParser(Keep())
+    parser = _parser_c.ResponseParser(KeepBodies(got))
     assert parser.body_buffer(4096) is None  # no message yet
     parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n")
     buf = parser.body_buffer(4096)
@@ -333,12 +334,7 @@ def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None
 
 def test_body_buffer_bytes_are_reused_only_once_let_go() -> None:
     got: list[bytes] = []
-
-    class Keep(Recorder):
-        def on_body(self, data: bytes) -> None:
-            got.append(data)
-
-    parser = _parser_c.ResponseParser(Keep())
+    parser = _parser_c.ResponseParser(KeepBodies(got))
     parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 40000\r\n\r\n")
 
     def read(fill: bytes) -> tuple[Any, bytes]:
