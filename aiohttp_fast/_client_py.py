@@ -45,18 +45,13 @@ from .cookiejar import CookieJar, RequestCookieJar
 from .http_exceptions import HttpProcessingError
 from .http_message import HttpVersion, HttpVersion11
 from .payload import json_body
-from .proxy_env import (
-    basicauth_from_netrc,
-    get_env_proxy_for_url,
-    netrc_from_env,
-    split_proxy_auth,
-)
+from .proxy_env import env_proxy_for, netrc_auth_for, split_proxy_auth
 from .redirects import REDIRECT_STATUSES, next_request, redirect_headers
 from .request_context import RequestContextManager as _RequestContextManager
 from .request_context import SessionRequestContextManager as _SessionRequestContextManager
 from .request_headers import cookie_header as _cookie_header
 from .request_headers import merge_headers as _merge_headers
-from .timeouts import DEFAULT_TIMEOUT, ClientTimeout
+from .timeouts import DEFAULT_TIMEOUT, ClientTimeout, connect_timeout_of
 from .tls import Fingerprint, merge_ssl_params
 from .tracing import Trace, TraceConfig, wants
 
@@ -193,7 +188,7 @@ class _ClientSessionCore:
         elif isinstance(timeout, int | float):
             timeout = ClientTimeout(total=timeout)
         self._timeout: ClientTimeout = timeout
-        self._connect_timeout = self._derive_connect_timeout(timeout)
+        self._connect_timeout = connect_timeout_of(timeout)
         self._raise_for_status = raise_for_status
         self._auto_decompress = auto_decompress
         self._read_bufsize = read_bufsize
@@ -211,19 +206,6 @@ class _ClientSessionCore:
         # aiohttp's test client sets this False to turn the stale keep-alive retry off
         self._retry_connection = True
         self._closed = False
-
-    @staticmethod
-    def _derive_connect_timeout(timeout: ClientTimeout) -> ClientTimeout:
-        """The timeout handed to the connector: ``total`` also bounds connecting."""
-        if timeout.total and (not timeout.connect or timeout.connect > timeout.total):
-            return ClientTimeout(
-                total=timeout.total,
-                connect=timeout.total,
-                sock_read=timeout.sock_read,
-                sock_connect=timeout.sock_connect,
-                ceil_threshold=timeout.ceil_threshold,
-            )
-        return timeout
 
     # ---- public attributes ----
 
@@ -439,7 +421,7 @@ class _ClientSessionCore:
             connect_tm = self._connect_timeout
         else:
             tm = ClientTimeout(total=timeout) if isinstance(timeout, int | float) else timeout
-            connect_tm = self._derive_connect_timeout(tm)
+            connect_tm = connect_timeout_of(tm)
         total = tm.total
         deadline = loop.time() + total if total else None
         read_options = (
@@ -514,14 +496,14 @@ class _ClientSessionCore:
                 ):
                     req_auth = self._default_auth
                 if req_auth is None and self._trust_env and url.host:
-                    req_auth = await loop.run_in_executor(None, self._netrc_auth, url.host)
+                    req_auth = await loop.run_in_executor(None, netrc_auth_for, url.host)
                 if req_auth is not None and headers and hdrs.AUTHORIZATION in headers:
                     raise ValueError(
                         "Cannot combine AUTHORIZATION header with AUTH argument "
                         "or credentials encoded in URL"
                     )
                 if env_proxy:
-                    proxy_url, proxy_auth = self._env_proxy(url, explicit_proxy_auth)
+                    proxy_url, proxy_auth = env_proxy_for(url, explicit_proxy_auth)
                 jar = self._cookie_jar
                 if jar is None:
                     jar_cookies = None
@@ -649,28 +631,6 @@ class _ClientSessionCore:
             for trace in traces:
                 await trace.send_request_end(method, url, headers or CIMultiDict(), resp)
         return resp
-
-    @staticmethod
-    def _env_proxy(url: URL, proxy_auth: BasicAuth | None) -> tuple[URL | None, Any]:
-        """The proxy ``*_PROXY``/``NO_PROXY`` choose for ``url`` (trust_env), with its auth."""
-        try:
-            proxy_url, env_auth = get_env_proxy_for_url(url)
-        except LookupError:
-            return None, proxy_auth
-        if proxy_auth is None:
-            proxy_auth = env_auth
-        if proxy_auth is None and proxy_url.user:
-            proxy_auth = BasicAuth(proxy_url.user, proxy_url.password or "")
-        if proxy_url.user:
-            proxy_url = proxy_url.with_user(None)
-        return proxy_url, proxy_auth
-
-    def _netrc_auth(self, host: str) -> BasicAuth | None:
-        try:
-            auth = basicauth_from_netrc(netrc_from_env(), host)
-        except LookupError:
-            return None
-        return auth
 
     def _store_cookies(self, resp: ClientResponse) -> None:
         jar = self._cookie_jar

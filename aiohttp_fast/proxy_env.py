@@ -1,8 +1,8 @@
 """Proxies and credentials from the environment (``trust_env=True``): ``*_PROXY``, netrc.
 
 Pure policy over ``os.environ`` and one file read (netrc); no sockets, no asyncio. The session
-calls :func:`get_env_proxy_for_url` for each request made with ``trust_env=True`` and no explicit
-``proxy=``; :func:`basicauth_from_netrc` also serves the target host's credentials.
+calls :func:`env_proxy_for` for each request made with ``trust_env=True`` and no explicit
+``proxy=``, and :func:`netrc_auth_for` for the target host's credentials.
 
 Compared with aiohttp (which delegates to ``urllib.request.getproxies``/``proxy_bypass``),
 ``NO_PROXY`` here also understands CIDR blocks, bracketed IPv6 literals with ports and ``*.``
@@ -27,7 +27,9 @@ from .auth import BasicAuth
 __all__ = (
     "ProxyInfo",
     "basicauth_from_netrc",
+    "env_proxy_for",
     "get_env_proxy_for_url",
+    "netrc_auth_for",
     "netrc_from_env",
     "proxies_from_env",
     "proxy_bypass",
@@ -264,3 +266,28 @@ def get_env_proxy_for_url(url: URL) -> tuple[URL, BasicAuth | None]:
     except KeyError:
         raise LookupError(f"No proxies found for {url!s} in the env") from None
     return info.proxy, info.proxy_auth
+
+
+def env_proxy_for(url: URL, proxy_auth: BasicAuth | None) -> tuple[URL | None, BasicAuth | None]:
+    """What a ``trust_env`` session sends ``url`` through: the proxy ``*_PROXY``/``NO_PROXY``
+    choose (None for none), credentials taken out of its URL, and the auth to send it
+    (``proxy_auth`` when given, else the environment's or the URL's)."""
+    try:
+        proxy_url, env_auth = get_env_proxy_for_url(url)
+    except LookupError:
+        return None, proxy_auth
+    if proxy_auth is None:
+        proxy_auth = env_auth
+    if proxy_auth is None and proxy_url.user:
+        proxy_auth = BasicAuth(proxy_url.user, proxy_url.password or "")
+    if proxy_url.user:
+        proxy_url = proxy_url.with_user(None)
+    return proxy_url, proxy_auth
+
+
+def netrc_auth_for(host: str) -> BasicAuth | None:
+    """The ``~/.netrc`` (or ``$NETRC``) credentials for ``host``, None when it has none."""
+    try:
+        return basicauth_from_netrc(netrc_from_env(), host)
+    except LookupError:
+        return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ("ClientTimeout", "DEFAULT_TIMEOUT")
+__all__ = ("ClientTimeout", "DEFAULT_TIMEOUT", "connect_timeout_of")
 
 
 @dataclass(frozen=True)
@@ -28,3 +28,16 @@ class ClientTimeout:
 
 # aiohttp's default: 5 minutes in total, 30 seconds to establish a connection.
 DEFAULT_TIMEOUT = ClientTimeout(total=5 * 60, sock_connect=30)
+
+
+def connect_timeout_of(timeout: ClientTimeout) -> ClientTimeout:
+    """The timeout a session hands its connector: ``total`` also bounds connecting."""
+    if timeout.total and (not timeout.connect or timeout.connect > timeout.total):
+        return ClientTimeout(
+            total=timeout.total,
+            connect=timeout.total,
+            sock_read=timeout.sock_read,
+            sock_connect=timeout.sock_connect,
+            ceil_threshold=timeout.ceil_threshold,
+        )
+    return timeout

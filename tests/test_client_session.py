@@ -53,6 +53,15 @@ async def test_default_timeout_like_aiohttp():
         assert s.timeout.sock_connect == 30
 
 
+def test_total_timeout_also_bounds_connecting():
+    from aiohttp_fast.timeouts import connect_timeout_of
+
+    derived = connect_timeout_of(aiohttp.ClientTimeout(total=5, connect=9, sock_read=2))
+    assert (derived.total, derived.connect, derived.sock_read) == (5, 5, 2)
+    shorter = aiohttp.ClientTimeout(total=5, connect=1)
+    assert connect_timeout_of(shorter) is shorter  # a connect limit inside total stays
+
+
 async def test_connector_owner_false_keeps_connector_open(echo_server: EchoServer):
     connector = aiohttp.TCPConnector()
     async with aiohttp.ClientSession(connector=connector, connector_owner=False) as s:

@@ -15,7 +15,9 @@ from aiohttp_fast.auth import BasicAuth
 from aiohttp_fast.proxy_env import (
     ProxyInfo,
     basicauth_from_netrc,
+    env_proxy_for,
     get_env_proxy_for_url,
+    netrc_auth_for,
     netrc_from_env,
     proxies_from_env,
     proxy_bypass,
@@ -303,6 +305,24 @@ def test_get_env_proxy_default_port_matches(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("NO_PROXY", "a.test:443")
     with pytest.raises(LookupError):
         get_env_proxy_for_url(URL("https://a.test/"))
+
+
+def test_env_proxy_for_takes_credentials_out_of_the_proxy_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://u:p@hp:1")
+    monkeypatch.setenv("NO_PROXY", "skip.test")
+    assert env_proxy_for(URL("http://a.test/"), None) == (URL("http://hp:1"), BasicAuth("u", "p"))
+    # an explicit proxy_auth wins over the URL's; a bypassed host goes direct, auth untouched
+    explicit = BasicAuth("e", "x")
+    assert env_proxy_for(URL("http://a.test/"), explicit) == (URL("http://hp:1"), explicit)
+    assert env_proxy_for(URL("http://skip.test/"), explicit) == (None, explicit)
+
+
+def test_netrc_auth_for(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    write_netrc(tmp_path, monkeypatch, "machine a login la password pa\n")
+    assert netrc_auth_for("a") == BasicAuth("la", "pa")
+    assert netrc_auth_for("other") is None
 
 
 # ---- properties ----
