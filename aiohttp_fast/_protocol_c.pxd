@@ -2,12 +2,8 @@
 # with ResponseHandler's state and methods (_ResponseHandlerCore) as an extension type, so
 # the protocol's own attribute reads and writes are C struct accesses instead of slot
 # look-ups.
+from aiohttp_fast._read_buffer_c cimport SharedReadBuffer as _SharedReadBuffer
 from aiohttp_fast._streams_c cimport StreamReader as _StreamReader
-
-
-cdef class _SharedBuffer:
-    cdef public object view
-    cdef public bint busy
 
 
 cdef class _ResponseHandlerCore:
@@ -43,7 +39,7 @@ cdef class _ResponseHandlerCore:
     cdef public object _zin
     cdef public bint _zin_done
     cdef public bint _drain_scheduled
-    cdef public _SharedBuffer _rbuf
+    cdef public _SharedReadBuffer _rbuf
     cdef public object _lent
     cdef public object _body_buf
 

@@ -9,18 +9,13 @@ a body stream. Hot-path choices:
 - timeouts use one ``loop.call_at`` handle per connection, armed lazily and re-armed only when it
   fires: requests whose timeouts never expire cost no timer operations;
 - writer flow control (``pause_writing``/``resume_writing``) through ``_drain_helper``;
-- a ``BufferedProtocol``: the transport reads into one buffer per event loop, shared by all of
-  the loop's connections (the parser copies out what it keeps before the next read can start;
-  a read nested in another's parsing gets a buffer of its own).
-  With TLS this saves an allocation of the SSL layer's maximum read size per read, which is
-  what made small TLS requests cost twice as much on uvloop; an idle connection holds no
-  buffer of its own.
+- a ``BufferedProtocol``: the transport reads into its loop's shared buffer (``read_buffer``)
+  or, mid-way through a large Content-Length body, into the bytes object the body chunk will be.
 """
 
 from __future__ import annotations
 
 import asyncio
-import weakref
 from typing import Any
 
 from . import hdrs
@@ -35,6 +30,7 @@ from .decoders import decoder_for
 from .http_exceptions import HttpProcessingError
 from .http_message import ResponseMessage
 from .http_parser import ResponseParser
+from .read_buffer import NESTED_READ_SIZE, READ_BUFFER_SIZE, shared_read_buffer
 from .streams import StreamReader
 
 __all__ = ("ResponseHandler",)
@@ -42,39 +38,6 @@ __all__ = ("ResponseHandler",)
 _DEFAULT_LIMITS = (8190, 8190, 128)
 # an istr key: a case-insensitive look-up that does not fold the name's case every time
 _CONTENT_ENCODING = hdrs.CONTENT_ENCODING
-
-# What one read may take: as much as asyncio's and uvloop's own read size.
-READ_BUFFER_SIZE = 256 * 1024
-# A read that starts while another is being parsed gets a buffer of its own, this size.
-NESTED_READ_SIZE = 64 * 1024
-
-
-class _SharedBuffer:
-    """One event loop's read buffer and whether a read's bytes in it are being parsed.
-
-    A loop runs one callback at a time, so one buffer serves all its connections, with one
-    exception: a callback run while parsing (a response's end releasing or closing a TLS
-    connection, whose shutdown reads what the SSL layer still holds) may start another read
-    before the first is done with the buffer. That read gets a buffer of its own.
-    """
-
-    __slots__ = ("view", "busy")
-
-    def __init__(self) -> None:
-        self.view = memoryview(bytearray(READ_BUFFER_SIZE))
-        self.busy = False
-
-
-_read_buffers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SharedBuffer] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _read_buffer(loop: asyncio.AbstractEventLoop) -> _SharedBuffer:
-    shared = _read_buffers.get(loop)
-    if shared is None:
-        shared = _read_buffers[loop] = _SharedBuffer()
-    return shared
 
 
 class _ResponseHandlerCore:
@@ -155,7 +118,7 @@ class _ResponseHandlerCore:
         self._zin: list[bytes] | None = None
         self._zin_done = False
         self._drain_scheduled = False
-        self._rbuf = _read_buffer(loop)
+        self._rbuf = shared_read_buffer(loop)
         self._lent: memoryview | None = None  # a nested read's own buffer, until reported
         # A read straight into the bytes object a body chunk will be (the parser's
         # BodyBuffer), until reported.

@@ -21,6 +21,7 @@ SELECTORS = {
     "_pool": "_pool_c",
     "connector": "_connector_c",
     "streams": "_streams_c",
+    "read_buffer": "_read_buffer_c",
     "protocol": "_protocol_c",
     "client_response": "_client_response_c",
     "client_request": "_client_request_c",
@@ -70,7 +71,7 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 import aiohttp_fast
 from aiohttp_fast import client, client_request, client_response, connector, protocol, streams
-from aiohttp_fast import request_heads
+from aiohttp_fast import read_buffer, request_heads
 
 async def serve(reader, writer):
     while True:
@@ -95,7 +96,8 @@ async def main():
                 got.append(await resp.text())
     server.close()
     modules = (
-        streams, protocol, connector, client_response, client_request, client, request_heads
+        streams, protocol, connector, client_response, client_request, client, request_heads,
+        read_buffer,
     )
     impls = {m.__name__: m.IMPL for m in modules}
     print(json.dumps({"impls": impls, "got": got}))
@@ -124,6 +126,7 @@ def test_a_missing_twin_takes_its_dependents_with_it(tmp_path) -> None:
         "aiohttp_fast.client_request": "py",  # it drives the compiled protocol
         "aiohttp_fast.client": "py",  # it calls the compiled request and response directly
         "aiohttp_fast.request_heads": "c",  # declares none of them: stays compiled
+        "aiohttp_fast.read_buffer": "c",  # the protocol cimports it, not the other way round
     }
     assert result["got"] == ["GET ", 'POST {"a": 1}'] * 3
 

@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "public_suffixes": 1, "request_heads": 1, "_request_heads_py": 1, "_request_heads_c": 1,
     # L2 one connection
     "streams": 2, "_streams_py": 2, "_streams_c": 2, "_protocol_py": 2, "_protocol_c": 2,
+    "read_buffer": 2, "_read_buffer_py": 2, "_read_buffer_c": 2,
     "protocol": 2, "writer": 2, "payload": 2, "multipart": 2, "formdata": 2,
     # L3 pool
     "_pool": 3, "_pool_py": 3, "_pool_c": 3, "resolver": 3, "tls": 3, "proxy": 3,

@@ -1,0 +1,1 @@
+_read_buffer_py.py
