@@ -25,7 +25,7 @@ llhttp runs strict: no lenient flag is enabled.
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize
 from cpython.bytes cimport PyBytes_GET_SIZE
-from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_FillInfo, PyBuffer_Release, PyObject_GetBuffer
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.exc cimport PyErr_Occurred
 from cpython.list cimport PyList_Clear, PyList_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
@@ -36,6 +36,7 @@ from cpython.unicode cimport PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
 from libc.string cimport memcmp, memcpy
 
+from aiohttp_fast._body_buffer_c cimport BodyBuffer, BodyBufferPool
 from aiohttp_fast._llhttp cimport *
 from multidict cimport CIMultiDict_New, MultiDict_Add, MultiDict_CAPI, MultiDict_GetCAPI
 
@@ -53,7 +54,7 @@ from .http_exceptions import (
 )
 from .http_message import HttpVersion, HttpVersion10, HttpVersion11, ResponseMessage
 
-__all__ = ("BodyBuffer", "ResponseParser")
+__all__ = ("ResponseParser",)
 
 # Where in a message the parser is: an llhttp error code alone does not say whether a stray
 # byte broke the status line, a header line or the chunked framing (HPE_STRICT, HPE_CR_EXPECTED,
@@ -96,90 +97,6 @@ cdef object _V11 = HttpVersion11
 cdef object _V10 = HttpVersion10
 
 cdef llhttp_settings_t _SETTINGS
-
-
-cdef extern from *:
-    """
-    /* A bytes object caches its hash: one refilled for reuse must forget it. Where the
-       cache field is not known to exist, no buffer is reused. */
-    static inline int afast_bytes_forget_hash(PyObject* o) {
-    #if PY_VERSION_HEX < 0x030F0000 && !defined(PYPY_VERSION)
-        ((PyBytesObject*)o)->ob_shash = -1;
-        return 1;
-    #else
-        (void)o;
-        return 0;
-    #endif
-    }
-
-    /* The first n bytes of o as a bytes object of their own; steals the reference to o.
-       Shrunk in place when nothing else holds o (realloc gives the rest back, no copy),
-       else copied. */
-    static PyObject* afast_bytes_shrink(PyObject* o, Py_ssize_t n) {
-        PyObject* r;
-    #if PY_VERSION_HEX < 0x030F0000 && !defined(PYPY_VERSION)
-        if (Py_REFCNT(o) == 1) {
-            if (_PyBytes_Resize(&o, n) < 0)
-                return NULL;  /* o is freed */
-            return o;
-        }
-    #endif
-        r = PyBytes_FromStringAndSize(PyBytes_AS_STRING(o), n);
-        Py_DECREF(o);
-        return r;
-    }
-    """
-    bint afast_bytes_forget_hash(PyObject* o)
-    object afast_bytes_shrink(PyObject* o, Py_ssize_t n)
-
-
-# Body buffers a parser keeps for reuse: a reader holds the chunk it is on and the reader's
-# buffer the next one or two when the next read comes.
-cdef enum:
-    _SPARES = 4
-
-
-cdef inline bint _reusable(BodyBuffer buf, Py_ssize_t size):
-    # Only the BodyBuffer holds its bytes (what was handed on has been let go), so refilling
-    # them can not change what anyone sees. The count is read through a borrowed pointer: a
-    # temporary reference would add one.
-    cdef PyObject* data = <PyObject*>buf.data
-    return (data.ob_refcnt == 1 and PyBytes_GET_SIZE(<object>data) == size
-            and afast_bytes_forget_hash(data))
-
-
-cdef class BodyBuffer:
-    """Where the next read of a Content-Length body can land: a new bytes object, exposed as
-    writable memory until the read is in. ``data`` is that object; fed whole to the parser (a
-    read that filled it), it reaches ``on_body`` as is, with no copy.
-
-    Only the parser makes one (``body_buffer``), and only for the protocol's next read: the
-    object is nobody else's until it is fed.
-    """
-
-    cdef readonly bytes data
-
-    def __getbuffer__(self, Py_buffer* view, int flags):
-        if self.data is None:
-            raise BufferError("this body buffer was taken already")
-        PyBuffer_FillInfo(view, self, PyBytes_AS_STRING(self.data), PyBytes_GET_SIZE(self.data),
-                          0, flags)
-
-    def __releasebuffer__(self, Py_buffer* view):
-        pass
-
-    def take(self, Py_ssize_t n):
-        """The first ``n`` bytes read into this buffer (a short read) as bytes of their own,
-        shrunk in place rather than copied; the buffer is spent (``data`` becomes None)."""
-        cdef PyObject* o
-        if self.data is None:
-            raise RuntimeError("this body buffer was taken already")
-        if n < 0 or n > PyBytes_GET_SIZE(self.data):
-            raise ValueError(f"{n} bytes of a {PyBytes_GET_SIZE(self.data)}-byte buffer")
-        o = <PyObject*>self.data
-        Py_INCREF(<object>o)  # afast_bytes_shrink takes this reference
-        self.data = None
-        return afast_bytes_shrink(o, n)
 
 
 cdef class ResponseParser:
@@ -229,11 +146,8 @@ cdef class ResponseParser:
     cdef list _raw
     cdef Py_ssize_t _count        # header (then trailer) lines in this message
     cdef Py_ssize_t _ext_len      # chunk-extension bytes on the current chunk-size line
-    # body_buffer's last few buffers (None: none), reused once nobody else holds their bytes
-    # (fresh 256 KiB objects per read would fault fresh pages in whenever malloc gives memory
-    # back); spent ones (a short read's, taken) are dropped as found, all of them when the
-    # message ends.
-    cdef list _spares
+    # body_buffer's buffers, kept for reuse until the message ends (None: none)
+    cdef BodyBufferPool _body_buffers
 
     def __cinit__(self, *args, **kwargs):
         # llhttp is set up here, not in __init__, so that no instance can reach llhttp_execute
@@ -326,9 +240,7 @@ cdef class ResponseParser:
         """A ``BodyBuffer`` of up to ``size`` bytes when all the next bytes are body of a
         Content-Length message (as many as remain, at most ``size``), else None. A read that
         fills it is fed as ``feed_data(buf.data)``, a short one as ``feed_data(buf.take(n))``."""
-        cdef BodyBuffer buf
-        cdef list spares
-        cdef Py_ssize_t i
+        cdef BodyBufferPool pool
         cdef llhttp_t* p = &self._p
         if (self._section != SEC_BODY or self._dead or self._upgraded or self._busy
                 or not (p.flags & F_CONTENT_LENGTH)
@@ -336,24 +248,10 @@ cdef class ResponseParser:
             return None
         if p.content_length < <uint64_t>size:
             size = <Py_ssize_t>p.content_length
-        spares = self._spares
-        if spares is None:
-            spares = self._spares = []
-        i = 0
-        while i < PyList_GET_SIZE(spares):
-            buf = <BodyBuffer>spares[i]
-            if buf.data is None:
-                del spares[i]  # spent: its bytes went to the reader
-                continue
-            if _reusable(buf, size):
-                return buf
-            i += 1
-        buf = BodyBuffer.__new__(BodyBuffer)
-        buf.data = PyBytes_FromStringAndSize(NULL, size)
-        if PyList_GET_SIZE(spares) == _SPARES:
-            del spares[0]  # the oldest goes: its bytes are their holder's now
-        spares.append(buf)
-        return buf
+        pool = self._body_buffers
+        if pool is None:
+            pool = self._body_buffers = BodyBufferPool.__new__(BodyBufferPool)
+        return pool.lend(size)
 
     @property
     def idle(self):
@@ -711,7 +609,7 @@ cdef class ResponseParser:
 
     cdef inline int _on_message_complete(self) except -1:
         self._section = SEC_IDLE
-        self._spares = None  # an idle connection holds no buffer
+        self._body_buffers = None  # an idle connection holds no buffer
         self._cb_complete()
         return 0
 

@@ -21,7 +21,8 @@ LAYERS: dict[str, int] = {
     "_compat": 0, "_cython_shim": 0, "hdrs": 0, "typedefs": 0, "abc": 0, "http_exceptions": 0,
     "client_exceptions": 0, "timeouts": 0, "tracing": 0, "http_message": 0,
     # L1 wire, sans-I/O
-    "_parser_py": 1, "_parser_grammar": 1, "_parser_chunks": 1, "_parser_c": 1, "http_parser": 1,
+    "_parser_py": 1, "_parser_grammar": 1, "_parser_chunks": 1, "_parser_c": 1, "_body_buffer_c": 1,
+    "http_parser": 1,
     "_writer_py": 1, "_writer_c": 1,
     "http_writer": 1, "_cookie_py": 1, "_cookie_c": 1, "cookie_helpers": 1, "decoders": 1,
     "auth": 1, "request_headers": 1, "proxy_env": 1, "content_type": 1, "charset": 1, "links": 1,
