@@ -14,7 +14,6 @@ import collections.abc
 import io
 import re
 import sys
-import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -35,6 +34,7 @@ from .formdata import FormData
 from .http_message import HttpVersion, HttpVersion10, HttpVersion11
 from .http_writer import serialize_request_head
 from .payload import payload_for
+from .request_compression import checked_encoding, compressed, encoding_of
 from .request_headers import merge_cookie_header
 from .request_heads import BODYLESS_DEFAULT, CACHED_HEADERS_MAX, POST_METHODS, cached_head
 from .tracing import wants
@@ -527,24 +527,12 @@ class _ClientRequestCore:
 
     def _prepare_compression(self, data: Any) -> None:
         """``compress=`` as aiohttp takes it, when the request is built: nothing to compress
-        means no encoding; a Content-Encoding of the user's is a ValueError; otherwise the
-        header is set and the body goes out chunked (its compressed length is not known
-        until it is sent)."""
+        means no encoding; otherwise checked against the headers (``request_compression``),
+        the header set and the body sent chunked."""
         if not data:
             self.compress = None
             return
-        if self.headers.get(hdrs.CONTENT_ENCODING):
-            raise ValueError("compress can not be set if Content-Encoding header is set")
-        compress = self.compress
-        encoding = compress if isinstance(compress, str) else "deflate"
-        if encoding not in ("deflate", "gzip"):
-            raise ValueError(f"compress={compress!r}: only deflate and gzip are supported")
-        if "chunked" in self.headers.get(hdrs.TRANSFER_ENCODING, "").lower():
-            raise ValueError(
-                'chunked can not be set if "Transfer-Encoding: chunked" header is set'
-            )
-        if hdrs.CONTENT_LENGTH in self.headers:
-            raise ValueError("chunked can not be set if Content-Length header is set")
+        encoding = checked_encoding(self.compress, self.headers)
         self.compress = encoding
         self.headers[hdrs.CONTENT_ENCODING] = encoding
         self.chunked = True
@@ -559,13 +547,10 @@ class _ClientRequestCore:
         encoding = compress if isinstance(compress, str) else "deflate"
         if self.headers.get(hdrs.CONTENT_ENCODING, encoding) != encoding:
             return  # a Content-Encoding put in after the request was built: sent as given
-        if encoding not in ("deflate", "gzip"):
-            raise ValueError(f"compress={compress!r}: only deflate and gzip are supported")
+        encoding = encoding_of(compress)
         self.headers[hdrs.CONTENT_ENCODING] = encoding
-        wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
         if self.body is not None:
-            comp = zlib.compressobj(wbits=wbits)
-            self.body = comp.compress(self.body) + comp.flush()
+            self.body = compressed(self.body, encoding)
         elif self._stream is not None:
             self._compress_stream = encoding  # the StreamWriter compresses as it sends
 

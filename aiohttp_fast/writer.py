@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .client_exceptions import ClientConnectionResetError
+from .request_compression import compressor
 
 __all__ = ("StreamWriter",)
 
@@ -78,10 +79,7 @@ class StreamWriter:
         self, encoding: str = "deflate", strategy: int = zlib.Z_DEFAULT_STRATEGY
     ) -> None:
         """Compress the body (``deflate`` is zlib-wrapped, as RFC 9110 defines it, or ``gzip``)."""
-        if encoding not in ("deflate", "gzip"):
-            raise ValueError(f"unsupported request compression {encoding!r}")
-        wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
-        self._compress = zlib.compressobj(wbits=wbits, strategy=strategy)
+        self._compress = compressor(encoding, strategy)
 
     def _write(self, data: Any) -> None:
         transport = self._protocol.transport

@@ -26,7 +26,8 @@ LAYERS: dict[str, int] = {
     "_writer_py": 1, "_writer_c": 1,
     "http_writer": 1, "_cookie_py": 1, "_cookie_c": 1, "cookie_helpers": 1, "decoders": 1,
     "auth": 1, "request_headers": 1, "proxy_env": 1, "content_type": 1, "charset": 1, "links": 1,
-    "public_suffixes": 1, "request_heads": 1, "_request_heads_py": 1, "_request_heads_c": 1,
+    "public_suffixes": 1, "request_compression": 1, "request_heads": 1, "_request_heads_py": 1,
+    "_request_heads_c": 1,
     # L2 one connection
     "streams": 2, "_streams_py": 2, "_streams_c": 2, "_protocol_py": 2, "_protocol_c": 2,
     "read_buffer": 2, "_read_buffer_py": 2, "_read_buffer_c": 2,
