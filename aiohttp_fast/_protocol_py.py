@@ -332,7 +332,7 @@ class _ResponseHandlerCore:
             if nbytes == len(body.data):
                 self._feed(body.data, -1)  # handed on as is, uncopied
             else:
-                self._feed(body.take(nbytes), -1)  # a short read: shrunk, not copied
+                self._feed(body.take(nbytes), -1)  # a short read: copied out, buffer kept
             return
         nested = self._lent
         if nested is not None:

@@ -312,11 +312,9 @@ def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None
     assert len(buf.data) == 5904  # what is left of the body, never the next message
     memoryview(buf)[:100] = b"b" * 100
     short = buf.take(100)  # a short read: those bytes, on their own
-    assert short == b"b" * 100 and buf.data is None
-    with pytest.raises(RuntimeError):
-        buf.take(1)
-    with pytest.raises(BufferError):
-        memoryview(buf)  # spent: no memory to lend
+    assert short == b"b" * 100 and short is not buf.data
+    with pytest.raises(ValueError):
+        buf.take(5905)  # more than was lent
     parser.feed_data(short)
     assert got[-1] is short
     buf = parser.body_buffer(8192)
@@ -332,10 +330,20 @@ def test_body_buffer_is_the_body_chunk_and_never_reaches_past_the_body() -> None
     assert parser.body_buffer(8192) is None  # a HEAD's answer has no body to read
 
 
+def test_a_body_buffer_no_parser_lent_has_no_memory() -> None:
+    from aiohttp_fast._body_buffer_c import BodyBuffer
+
+    buf = BodyBuffer()
+    with pytest.raises(BufferError):
+        memoryview(buf)
+    with pytest.raises(BufferError):
+        buf.take(0)
+
+
 def test_body_buffer_bytes_are_reused_only_once_let_go() -> None:
     got: list[bytes] = []
     parser = _parser_c.ResponseParser(KeepBodies(got))
-    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 40000\r\n\r\n")
+    parser.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 50010\r\n\r\n")
 
     def read(fill: bytes) -> tuple[Any, bytes]:
         buf = parser.body_buffer(10000)
@@ -355,7 +363,16 @@ def test_body_buffer_bytes_are_reused_only_once_let_go() -> None:
     assert b == b"b" * 10000  # held all along: untouched
     del b, c
     got.clear()
-    read(b"d")
+    fourth = parser.body_buffer(10000)
+    memoryview(fourth)[:10] = b"d" * 10
+    parser.feed_data(fourth.take(10))  # a short read: copied out, the buffer stays lendable
+    assert got[-1] == b"d" * 10
+    fifth = parser.body_buffer(10000)
+    assert fifth is fourth  # nobody holds its bytes: refilled, not a fresh 10000 bytes
+    memoryview(fifth)[:] = b"e" * 10000
+    parser.feed_data(fifth.data, 10000)
+    got.clear()
+    read(b"f")
     assert parser.body_buffer(10000) is None  # message over: the buffers are let go
 
 
