@@ -37,8 +37,9 @@ __all__ += ["BasicAuth"]
 
 from .client_request import ClientRequest  # noqa: E402
 from .client_response import ClientResponse  # noqa: E402
+from .upload_tracker import UploadTracker  # noqa: E402
 
-__all__ += ["ClientRequest", "ClientResponse"]
+__all__ += ["ClientRequest", "ClientResponse", "UploadTracker"]
 
 from .client import (  # noqa: E402
     ClientHandlerType,

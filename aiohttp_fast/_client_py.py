@@ -54,6 +54,7 @@ from .request_headers import merge_headers as _merge_headers
 from .timeouts import DEFAULT_TIMEOUT, ClientTimeout, connect_timeout_of
 from .tls import Fingerprint, merge_ssl_params
 from .tracing import Trace, TraceConfig, wants
+from .upload_tracker import UploadTracker
 
 __all__ = ("ClientSession", "request", "ClientMiddlewareType", "ClientHandlerType")
 
@@ -380,10 +381,12 @@ class _ClientSessionCore:
         verify_ssl: bool | None = None,
         fingerprint: bytes | None = None,
         ssl_context: Any = None,
-        upload_tracker: Any = None,
+        upload_tracker: UploadTracker | None = None,
     ) -> ClientResponse:
         if self.closed:
             raise RuntimeError("Session is closed")
+        if upload_tracker is not None:
+            upload_tracker._bind()
         if data is not None and json is not None:
             raise ValueError("data and json parameters can not be used at the same time")
         if verify_ssl is False or ssl_context is not None or fingerprint is not None:
@@ -554,6 +557,8 @@ class _ClientSessionCore:
                         session=self,
                         trace_request_ctx=trace_request_ctx,
                     )
+                if upload_tracker is not None:
+                    req._upload_tracker = upload_tracker
                 if handler is None:
                     resp = await self._send(req, connect_tm, read_options, traces)
                 else:
@@ -611,12 +616,16 @@ class _ClientSessionCore:
                 url = step.url
                 params = None
         except BaseException as exc:
+            if upload_tracker is not None:
+                upload_tracker._finalize()
             if traces:
                 for trace in traces:
                     await trace.send_request_exception(
                         method, url, headers or CIMultiDict(), exc
                     )
             raise
+        if upload_tracker is not None:
+            upload_tracker._finalize()  # no attempt follows
 
         if rfs:
             if callable(rfs):
@@ -657,6 +666,9 @@ class _ClientSessionCore:
             raise RuntimeError("Session is closed")
         retried = False
         while True:
+            tracker = req._upload_tracker
+            if tracker is not None:
+                tracker._attempt_started()
             conn = None
             if not traces and type(connector).connect is _CONNECT:
                 pooled = connector

@@ -42,6 +42,7 @@ cdef class _ClientRequestCore:
     cdef public bint _compressed
     cdef public bint _force_close
     cdef public object _compress_stream
+    cdef public object _upload_tracker
 
     cpdef _init(self, method, url, params, headers, skip_auto_headers, data, cookies, auth,
                 version, compress, chunked, expect100, loop, response_class, proxy, proxy_auth,

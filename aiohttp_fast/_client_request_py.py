@@ -23,6 +23,7 @@ from yarl import URL
 
 from . import __version__, hdrs
 from .auth import BasicAuth
+from .body_sender import drained, report_written, send_after_continue, send_stream
 from .client_exceptions import (
     ClientConnectionResetError,
     InvalidUrlClientError,
@@ -39,7 +40,6 @@ from .request_headers import merge_cookie_header
 from .request_heads import BODYLESS_DEFAULT, CACHED_HEADERS_MAX, POST_METHODS, cached_head
 from .tracing import wants
 from .typedefs import ConnectionKey, RequestInfo
-from .writer import StreamWriter
 
 __all__ = ("ClientRequest", "USER_AGENT", "DEFAULT_ACCEPT", "ACCEPT_ENCODING", "RequestInfo")
 
@@ -156,6 +156,7 @@ class _ClientRequestCore:
         "_compressed",
         "_force_close",
         "_compress_stream",
+        "_upload_tracker",
         "__weakref__",
     )
 
@@ -253,6 +254,7 @@ class _ClientRequestCore:
         self._compressed = False
         self._force_close = False
         self._compress_stream: str | None = None
+        self._upload_tracker: Any = None  # the session's, for upload_tracker=
         self.skip_auto_headers: frozenset[str] = (
             _skip_headers(skip_auto_headers) if skip_auto_headers else _NO_SKIP
         )
@@ -587,7 +589,11 @@ class _ClientRequestCore:
         response = self._send_now(conn, read_options)
         if response is not None:
             return response
+        tracker = self._upload_tracker
+        attempt = tracker.attempts if tracker is not None else 0
         if not self._compressed:
+            if tracker is not None and self.compress and self.body is not None:
+                tracker._body_size = len(self.body)  # the payload, as counted: uncompressed
             self._apply_compression()
         connector = getattr(conn, "_connector", None)
         self._force_close = bool(getattr(connector, "force_close", False))
@@ -609,20 +615,31 @@ class _ClientRequestCore:
             transport.write(head)
             if traces:
                 await self._signal_headers_sent(traces)
-            writer_task = asyncio.ensure_future(self._write_after_continue(protocol))
+            writer_task = asyncio.ensure_future(
+                send_after_continue(self, protocol, attempt, len(head))
+            )
         elif body is not None and self._stream is None:
-            if len(body) <= _COALESCE_LIMIT:
-                transport.write(head + body)
-            else:
+            if tracker is not None:
+                tracker._writing(attempt, transport, len(head))
+            large = len(body) > _COALESCE_LIMIT
+            if large:
                 transport.write(head)
                 transport.write(body)
+            else:
+                transport.write(head + body)
+            if tracker is not None:
+                report_written(self, tracker, attempt, len(head) + len(body))
+            if large:
                 try:
-                    await protocol._drain_helper()
+                    await drained(protocol, tracker, attempt)
                 except ClientConnectionResetError:
                     if not waiter.done() or waiter.exception() is not None:
                         raise
                     # the server answered (413...) and closed without taking the whole body:
-                    # its answer is the result, as with aiohttp
+                    # its answer is the result, as with aiohttp (the tracker knows already)
+                    tracker = None
+            if tracker is not None:
+                tracker._finished(attempt)
             self._body_sent = True
             if traces and (
                 wants(traces, "request_headers_sent") or wants(traces, "request_chunk_sent")
@@ -636,9 +653,13 @@ class _ClientRequestCore:
             transport.write(head)
             if traces:
                 await self._signal_headers_sent(traces)
-            writer_task = asyncio.ensure_future(self._write_stream(protocol))
+            writer_task = asyncio.ensure_future(
+                send_stream(self, protocol, attempt, len(head))
+            )
         else:
             transport.write(head)
+            if tracker is not None:
+                tracker._finished(attempt)  # no body: all of it is out
             if traces:
                 await self._signal_headers_sent(traces)
         return self._response(protocol, waiter, writer_task)
@@ -663,6 +684,7 @@ class _ClientRequestCore:
             or self._stream is not None
             or self.chunked
             or (body is not None and len(body) > _COALESCE_LIMIT)
+            or self._upload_tracker is not None
         ):
             return None
         if not self._compressed:
@@ -732,45 +754,6 @@ class _ClientRequestCore:
         if writer_task is not None:
             response._set_writer(writer_task)
         return response
-
-    async def _write_after_continue(self, protocol: Any) -> None:
-        waiter = protocol.continue_waiter
-        if waiter is not None:
-            go = await waiter
-            if not go:
-                protocol.request_sent()
-                return
-        if self._stream is not None:
-            await self._write_stream(protocol)
-            return
-        body = self._wire_body()
-        if body:
-            protocol.transport.write(body)
-            self._body_sent = True
-            await protocol._drain_helper()
-        protocol.request_sent()
-
-    async def _write_stream(self, protocol: Any) -> None:
-        """Send a payload body: chunked unless its size is known, compressed if asked."""
-        stream = self._stream
-        self._body_sent = True
-        traces = self._traces
-        on_chunk = None
-        if traces and wants(traces, "request_chunk_sent"):
-            method, url = self.method, self.url
-
-            async def on_chunk(chunk: bytes) -> None:
-                for trace in traces:
-                    await trace.send_request_chunk_sent(method, url, chunk)
-
-        writer = StreamWriter(protocol, protocol._loop, on_chunk_sent=on_chunk)
-        if self._is_chunked():
-            writer.enable_chunking()
-        if self._compress_stream is not None:
-            writer.enable_compression(self._compress_stream)
-        await stream.write(writer)
-        await writer.write_eof()
-        protocol.request_sent()
 
     def __repr__(self) -> str:
         return f"<ClientRequest({self.method} {self.url})>"

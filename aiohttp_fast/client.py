@@ -9,8 +9,10 @@ from __future__ import annotations
 from . import _client_py
 from ._compat import compiled_twin
 from .client_middlewares import ClientHandlerType, ClientMiddlewareType
+from .upload_tracker import UploadTracker
 
-__all__ = ("IMPL", "ClientSession", "request", "ClientMiddlewareType", "ClientHandlerType")
+__all__ = ("IMPL", "ClientSession", "request", "ClientMiddlewareType", "ClientHandlerType",
+           "UploadTracker")
 
 _impl = compiled_twin("_client_c") or _client_py
 IMPL = "c" if _impl is not _client_py else "py"

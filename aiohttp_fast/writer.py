@@ -61,6 +61,8 @@ class StreamWriter:
         self.chunked = False
         self.buffer_size = 0  # bytes written since the last drain
         self.output_size = 0  # bytes handed to the transport in total (head included)
+        # Told (payload bytes, output_size) after each body write: an UploadTracker's feed.
+        self.on_body_write: Callable[[int, int], None] | None = None
 
     @property
     def transport(self) -> asyncio.Transport | None:
@@ -133,10 +135,13 @@ class StreamWriter:
             await self._on_chunk_sent(bytes(chunk) if not isinstance(chunk, bytes) else chunk)
         if isinstance(chunk, memoryview) and (chunk.itemsize != 1 or chunk.ndim != 1):
             chunk = chunk.cast("B")  # len() must count bytes, not items
+        payload = len(chunk)
         if self._compress is not None:
             chunk = self._compress.compress(chunk)
         if chunk:
             self._send(chunk)
+        if payload and self.on_body_write is not None:
+            self.on_body_write(payload, self.output_size)
         if drain and self.buffer_size > LIMIT:
             self.buffer_size = 0
             await self.drain()
@@ -163,6 +168,8 @@ class StreamWriter:
             self._head = b""
         if data:
             self._write(data)
+        if self.on_body_write is not None:
+            self.on_body_write(len(chunk), self.output_size)
         # A small request needs no drain: the response wait follows, and write() already
         # applied back-pressure to anything large.
         if self.buffer_size > 0x10000:

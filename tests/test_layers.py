@@ -39,7 +39,7 @@ LAYERS: dict[str, int] = {
     "client_request": 4, "client_middlewares": 4, "request_context": 4, "client_response": 4,
     "_client_response_py": 4, "_client_response_c": 4, "_client_request_py": 4,
     "_client_request_c": 4, "_request_context_py": 4, "_request_context_c": 4,
-    "cookiejar": 4, "cookie_file": 4,
+    "cookiejar": 4, "cookie_file": 4, "upload_tracker": 4, "body_sender": 4,
     "redirects": 4,
     # L5 session
     "client": 5, "_client_py": 5, "_client_c": 5,
