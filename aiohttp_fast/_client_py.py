@@ -383,107 +383,110 @@ class _ClientSessionCore:
         ssl_context: Any = None,
         upload_tracker: UploadTracker | None = None,
     ) -> ClientResponse:
-        if self.closed:
-            raise RuntimeError("Session is closed")
         if upload_tracker is not None:
             upload_tracker._bind()
-        if data is not None and json is not None:
-            raise ValueError("data and json parameters can not be used at the same time")
-        if verify_ssl is False or ssl_context is not None or fingerprint is not None:
-            ssl = merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)  # warns, as aiohttp
-        elif ssl is not True and ssl is not False and ssl is not None and not isinstance(
-            ssl, SSLContext | Fingerprint
-        ):
-            raise TypeError(
-                f"ssl should be SSLContext, bool, Fingerprint or None, got {ssl!r} instead."
-            )
-        loop = self._loop
-        url = self._build_url(str_or_url)
-        if headers:
-            headers = _merge_headers(self._default_headers, headers)
-        elif self._default_headers:
-            headers = CIMultiDict(self._default_headers)
-        else:
-            headers = None
-        if json is not None:
-            if self._json_serialize_bytes is not None:
-                data = self._json_serialize_bytes(json)
-            else:
-                data = json_body(json, self._json_serialize)
-            if headers is None:
-                headers = CIMultiDict()
-            if hdrs.CONTENT_TYPE not in headers:
-                headers[hdrs.CONTENT_TYPE] = "application/json"
-        skip = self._skip_auto_headers
-        if skip_auto_headers:
-            skip = skip | frozenset(istr(h) for h in skip_auto_headers)
-
-        # timeouts: all of them end up in the connection's protocol
-        if timeout is _SENTINEL or timeout is None:
-            tm = self._timeout
-            connect_tm = self._connect_timeout
-        else:
-            tm = ClientTimeout(total=timeout) if isinstance(timeout, int | float) else timeout
-            connect_tm = connect_timeout_of(tm)
-        total = tm.total
-        deadline = loop.time() + total if total else None
-        read_options = (
-            tm.sock_read,
-            deadline,
-            read_bufsize if read_bufsize is not None else self._read_bufsize,
-            self._auto_decompress if auto_decompress is None else auto_decompress,
-            self._limits
-            if max_line_size is None and max_field_size is None and max_headers is None
-            else (
-                max_line_size or self._limits[0],
-                max_field_size or self._limits[1],
-                max_headers or self._limits[2],
-            ),
-            read_until_eof,
-        )
-
+        # From here on an error settles the tracker and reaches the traces that saw the start.
         traces: Any = _NO_TRACES
-        if self._trace_configs:
-            traces = [
-                Trace(self, tc, tc.trace_config_ctx(trace_request_ctx=trace_request_ctx))
-                for tc in self._trace_configs
-            ]
-            if wants(traces, "request_start"):
-                for trace in traces:
-                    await trace.send_request_start(method, url, headers or CIMultiDict())
-
-        # proxy: an explicit one holds for every hop; the environment's is looked up per hop
-        proxy_url = proxy
-        if proxy is not None:
-            if not isinstance(proxy, URL):
-                try:
-                    proxy_url = URL(proxy)  # TypeError for a non-string, as in aiohttp
-                except ValueError as exc:
-                    raise InvalidURL(proxy) from exc
-            if not proxy_url.host:
-                raise InvalidURL(proxy_url)
-        if proxy_url is None:
-            proxy_url = self._default_proxy
-            if proxy_auth is None:
-                proxy_auth = self._default_proxy_auth
-        env_proxy = proxy_url is None and self._trust_env
-        explicit_proxy_auth = proxy_auth
-        if proxy_url is not None:
-            # credentials in the URL (``user:pw@`` or ``:pw@``) move into proxy_auth
-            proxy_url, proxy_auth = split_proxy_auth(proxy_url, proxy_auth)
-        if proxy_headers is not None and not isinstance(proxy_headers, CIMultiDict):
-            proxy_headers = CIMultiDict(proxy_headers)
-
-        if self._middlewares or middlewares:
-            chosen = middlewares if middlewares is not None else self._middlewares
-            handler = _build_chain(
-                lambda req: self._send(req, connect_tm, read_options, traces), chosen
-            )
-        else:
-            handler = None
-        rfs = self._raise_for_status if raise_for_status is None else raise_for_status
-        history: list[ClientResponse] = []
         try:
+            if self.closed:
+                raise RuntimeError("Session is closed")
+            if data is not None and json is not None:
+                raise ValueError("data and json parameters can not be used at the same time")
+            if verify_ssl is False or ssl_context is not None or fingerprint is not None:
+                # warns, as aiohttp does
+                ssl = merge_ssl_params(ssl, verify_ssl, ssl_context, fingerprint)
+            elif ssl is not True and ssl is not False and ssl is not None and not isinstance(
+                ssl, SSLContext | Fingerprint
+            ):
+                raise TypeError(
+                    f"ssl should be SSLContext, bool, Fingerprint or None, got {ssl!r} instead."
+                )
+            loop = self._loop
+            url = self._build_url(str_or_url)
+            if headers:
+                headers = _merge_headers(self._default_headers, headers)
+            elif self._default_headers:
+                headers = CIMultiDict(self._default_headers)
+            else:
+                headers = None
+            if json is not None:
+                if self._json_serialize_bytes is not None:
+                    data = self._json_serialize_bytes(json)
+                else:
+                    data = json_body(json, self._json_serialize)
+                if headers is None:
+                    headers = CIMultiDict()
+                if hdrs.CONTENT_TYPE not in headers:
+                    headers[hdrs.CONTENT_TYPE] = "application/json"
+            skip = self._skip_auto_headers
+            if skip_auto_headers:
+                skip = skip | frozenset(istr(h) for h in skip_auto_headers)
+
+            # timeouts: all of them end up in the connection's protocol
+            if timeout is _SENTINEL or timeout is None:
+                tm = self._timeout
+                connect_tm = self._connect_timeout
+            else:
+                tm = ClientTimeout(total=timeout) if isinstance(timeout, int | float) else timeout
+                connect_tm = connect_timeout_of(tm)
+            total = tm.total
+            deadline = loop.time() + total if total else None
+            read_options = (
+                tm.sock_read,
+                deadline,
+                read_bufsize if read_bufsize is not None else self._read_bufsize,
+                self._auto_decompress if auto_decompress is None else auto_decompress,
+                self._limits
+                if max_line_size is None and max_field_size is None and max_headers is None
+                else (
+                    max_line_size or self._limits[0],
+                    max_field_size or self._limits[1],
+                    max_headers or self._limits[2],
+                ),
+                read_until_eof,
+            )
+
+            # proxy: an explicit one holds for every hop; the environment's is looked up per hop
+            proxy_url = proxy
+            if proxy is not None:
+                if not isinstance(proxy, URL):
+                    try:
+                        proxy_url = URL(proxy)  # TypeError for a non-string, as in aiohttp
+                    except ValueError as exc:
+                        raise InvalidURL(proxy) from exc
+                if not proxy_url.host:
+                    raise InvalidURL(proxy_url)
+            if proxy_url is None:
+                proxy_url = self._default_proxy
+                if proxy_auth is None:
+                    proxy_auth = self._default_proxy_auth
+            env_proxy = proxy_url is None and self._trust_env
+            explicit_proxy_auth = proxy_auth
+            if proxy_url is not None:
+                # credentials in the URL (``user:pw@`` or ``:pw@``) move into proxy_auth
+                proxy_url, proxy_auth = split_proxy_auth(proxy_url, proxy_auth)
+            if proxy_headers is not None and not isinstance(proxy_headers, CIMultiDict):
+                proxy_headers = CIMultiDict(proxy_headers)
+
+            if self._trace_configs:
+                created = [
+                    Trace(self, tc, tc.trace_config_ctx(trace_request_ctx=trace_request_ctx))
+                    for tc in self._trace_configs
+                ]
+                if wants(created, "request_start"):
+                    for trace in created:
+                        await trace.send_request_start(method, url, headers or CIMultiDict())
+                traces = created  # they saw the start: they see the exception if one follows
+
+            if self._middlewares or middlewares:
+                chosen = middlewares if middlewares is not None else self._middlewares
+                handler = _build_chain(
+                    lambda req: self._send(req, connect_tm, read_options, traces), chosen
+                )
+            else:
+                handler = None
+            rfs = self._raise_for_status if raise_for_status is None else raise_for_status
+            history: list[ClientResponse] = []
             while True:
                 if url.raw_user:
                     url_auth = BasicAuth(url.user or "", url.password or "")

@@ -475,6 +475,16 @@ async def test_e2e_connection_refused(lib: ModuleType) -> None:
     assert exc.method == "GET"
 
 
+async def test_e2e_a_bad_proxy_url_is_refused_before_the_start(
+    lib: ModuleType, cookie_server: CookieServer
+) -> None:
+    rec = Recorder(lib)
+    async with lib.ClientSession(trace_configs=[rec.config]) as s:
+        with pytest.raises(lib.InvalidURL):
+            await s.get(cookie_server.url("/"), proxy="http://:8080")
+    assert rec.names() == []
+
+
 async def test_e2e_queued_when_pool_is_full(lib: ModuleType, cookie_server: CookieServer) -> None:
     rec = Recorder(lib)
     conn = lib.TCPConnector(limit=1)

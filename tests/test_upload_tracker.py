@@ -213,3 +213,18 @@ async def test_bytes_written_maps_what_left_the_buffer_back_to_payload() -> None
     tracker._finished(attempt)
     tracker._finalize()
     assert await tracker.upload_complete is None
+
+
+async def test_a_request_refused_before_sending_settles_the_tracker(echo_server) -> None:
+    async with aiohttp.ClientSession() as session:
+        tracker = aiohttp.UploadTracker()
+        with pytest.raises(ValueError, match="data and json"):
+            await session.post(echo_server.url(), data=b"1", json=1, upload_tracker=tracker)
+        with pytest.raises(aiohttp.UploadAbortedError):
+            await tracker.upload_complete
+        assert tracker.attempts == 0
+    closed = aiohttp.UploadTracker()
+    with pytest.raises(RuntimeError, match="closed"):
+        await session.post(echo_server.url(), data=b"1", upload_tracker=closed)
+    with pytest.raises(aiohttp.UploadAbortedError):
+        await closed.upload_complete
