@@ -115,7 +115,7 @@ class _ResponseHandlerCore:
         self._timer_when = 0.0
         # Decompressed output waiting for the reader: the compressed input not yet decoded
         # (None: no backlog), whether the message already ended, a drain is scheduled.
-        self._zin: list[bytes] | None = None
+        self._zin: list[bytes | None] | None = None  # None: an HTTP chunk ends there
         self._zin_done = False
         self._drain_scheduled = False
         self._rbuf = shared_read_buffer(loop)
@@ -430,15 +430,20 @@ class _ResponseHandlerCore:
                 self._decoder = decoder_for(encoding.strip().lower())
                 if self._decoder is not None:
                     payload.total_compressed_bytes = 0
-        if message.chunked and self._decoder is None:
-            # readchunk()/iter_chunks() report where each HTTP chunk ends (not through a
-            # decoder: its output does not keep the chunks' bounds)
+        if message.chunked:
+            # readchunk()/iter_chunks() report where each HTTP chunk ends (through a decoder:
+            # where the chunk's decoded output ends, as aiohttp does)
             payload.begin_http_chunk_receiving()
 
     def on_chunk_complete(self) -> None:
         payload = self.payload
-        if payload is not None and not self._payload_done and self._decoder is None:
-            payload.end_http_chunk_receiving()
+        if payload is None or self._payload_done:
+            return
+        zin = self._zin
+        if zin is not None and self._decoder is not None:
+            zin.append(None)  # compressed input is queued: the end is marked once it is decoded
+            return
+        payload.end_http_chunk_receiving()
 
     def on_body(self, data: bytes) -> None:
         payload = self.payload
@@ -645,6 +650,9 @@ class _ResponseHandlerCore:
                     if not zin:
                         break
                     data = zin.pop(0)
+                    if data is None:  # an HTTP chunk ended here (on_chunk_complete)
+                        payload.end_http_chunk_receiving()
+                        continue
                 else:
                     data = b""
                 out = decoder.decompress(data, limit)

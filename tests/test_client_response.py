@@ -301,3 +301,33 @@ async def test_raise_for_status_callable_raising_releases(echo_server):
         with pytest.raises(Refused):
             await s.get(echo_server.url("/bytes/100"))
         assert not s.connector._acquired
+
+
+async def test_chunk_ends_survive_bounded_decompression(raw_server: RawServer) -> None:
+    # every HTTP chunk inflates to far more than read_bufsize: its output is let out a piece
+    # at a time as the reader reads, and the chunk's end is reported after its last piece
+    import zlib
+
+    comp = zlib.compressobj()
+    words = [bytes([65 + i]) * 20_000 for i in range(3)]
+    segments = [comp.compress(w) + comp.flush(zlib.Z_SYNC_FLUSH) for w in words]
+    segments[-1] += comp.flush()
+    wire = b"".join(b"%x\r\n%b\r\n" % (len(seg), seg) for seg in segments) + b"0\r\n\r\n"
+
+    async def handler(reader, writer):
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                     b"Content-Encoding: deflate\r\n\r\n" + wire)  # all of it in one go
+
+    url = await raw_server.start(handler)
+    async with aiohttp.ClientSession(read_bufsize=1024) as s:
+        async with s.get(url) as resp:
+            got = [item async for item in resp.content.iter_chunks()]
+    assert max(len(data) for data, _ in got) <= 2048  # bounded: never a whole chunk at once
+    chunks, current = [], b""
+    for data, end in got:
+        current += data
+        if end:
+            chunks.append(current)
+            current = b""
+    assert chunks == words and current == b""

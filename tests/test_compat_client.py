@@ -592,3 +592,30 @@ async def test_iter_chunks_reports_http_chunk_ends(
         # aiohttp's own: the last chunk's end arrives apart from its data ("0" chunk)
         expected.append((b"", True))
     assert got == expected
+
+
+async def test_iter_chunks_reports_http_chunk_ends_through_a_decoder(
+    lib: ModuleType, raw_server: RawServer
+) -> None:
+    # each HTTP chunk carries a flushed piece of one deflate stream: its decoded end is known
+    comp = zlib.compressobj()
+    words = [b"hello", b" compressed", b" world"]
+    segments = [comp.compress(w) + comp.flush(zlib.Z_SYNC_FLUSH) for w in words]
+    segments[-1] += comp.flush()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_head(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                     b"Content-Encoding: deflate\r\n\r\n")
+        for seg in segments:
+            writer.write(b"%x\r\n%b\r\n" % (len(seg), seg))
+            await writer.drain()
+            await asyncio.sleep(0.02)
+        writer.write(b"0\r\n\r\n")
+
+    url = await raw_server.start(handler)
+    async with lib.ClientSession() as s:
+        async with s.get(url) as resp:
+            got = [item async for item in resp.content.iter_chunks()]
+    assert b"".join(data for data, _ in got) == b"".join(words)
+    assert [data for data, end in got if end and data] == words
