@@ -228,3 +228,31 @@ async def test_a_request_refused_before_sending_settles_the_tracker(echo_server)
         await session.post(echo_server.url(), data=b"1", upload_tracker=closed)
     with pytest.raises(aiohttp.UploadAbortedError):
         await closed.upload_complete
+
+
+async def test_cancelling_the_request_mid_upload_aborts_it(session, raw_server) -> None:
+    got_part = asyncio.Event()
+
+    async def handler(reader, writer):
+        await read_head(reader)
+        await reader.readuntil(b"part\r\n")
+        got_part.set()
+        await reader.read()  # never answers
+
+    url = await raw_server.start(handler)
+    tracker = aiohttp.UploadTracker()
+    never = asyncio.Event()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b"part"
+        await never.wait()
+        yield b"rest"
+
+    task = asyncio.ensure_future(session.post(url, data=body(), upload_tracker=tracker))
+    await got_part.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    with pytest.raises(aiohttp.UploadAbortedError):
+        await asyncio.wait_for(tracker.upload_complete, 5)
+    assert tracker.bytes_written == 4
