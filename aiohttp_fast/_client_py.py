@@ -619,16 +619,15 @@ class _ClientSessionCore:
                 url = step.url
                 params = None
         except BaseException as exc:
-            if upload_tracker is not None:
-                upload_tracker._finalize()
             if traces:
                 for trace in traces:
                     await trace.send_request_exception(
                         method, url, headers or CIMultiDict(), exc
                     )
             raise
-        if upload_tracker is not None:
-            upload_tracker._finalize()  # no attempt follows
+        finally:
+            if upload_tracker is not None:
+                upload_tracker._finalize()  # returned or raised: no attempt follows
 
         if rfs:
             if callable(rfs):

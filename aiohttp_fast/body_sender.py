@@ -92,18 +92,18 @@ async def send_stream(req: Any, protocol: Any, attempt: int, head_size: int) -> 
     if req._compress_stream is not None:
         writer.enable_compression(req._compress_stream)
     tracker = req._upload_tracker
-    if tracker is None:
-        await stream.write(writer)
-        await writer.write_eof()
-        protocol.request_sent()
-        return
-    tracker._writing(attempt, protocol.transport, head_size)
-    writer.on_body_write = lambda size, output: tracker._wrote(attempt, size, head_size + output)
+    if tracker is not None:
+        tracker._writing(attempt, protocol.transport, head_size)
+        writer.on_body_write = lambda size, output: tracker._wrote(
+            attempt, size, head_size + output
+        )
     try:
         await stream.write(writer)
         await writer.write_eof()
     except BaseException as exc:
-        tracker._failed(attempt, write_error(exc))
+        if tracker is not None:
+            tracker._failed(attempt, write_error(exc))
         raise
-    tracker._finished(attempt)
+    if tracker is not None:
+        tracker._finished(attempt)
     protocol.request_sent()
