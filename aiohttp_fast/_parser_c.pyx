@@ -36,7 +36,7 @@ from cpython.unicode cimport PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
 from libc.string cimport memcmp, memcpy
 
-from aiohttp_fast._body_buffer_c cimport BodyBuffer, BodyBufferPool
+from aiohttp_fast._body_buffer_c cimport BodyBufferPool
 from aiohttp_fast._llhttp cimport *
 from multidict cimport CIMultiDict_New, MultiDict_Add, MultiDict_CAPI, MultiDict_GetCAPI
 
